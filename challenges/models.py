@@ -1,0 +1,1 @@
+"""Models of the challenges app (filled in by its issue)."""

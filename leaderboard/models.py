@@ -1,0 +1,1 @@
+"""Models of the leaderboard app (filled in by its issue)."""

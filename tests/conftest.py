@@ -1,0 +1,136 @@
+"""Shared fixtures: cache isolation, a real Chromium through Playwright, and an ASGI live server.
+
+Browser tests use pytest-django's ``live_server`` (WSGI, in this process, so ``mail.outbox``
+works) unless they need websockets; those use ``asgi_live_server``, a daphne process on the
+file-backed test database.
+"""
+
+import os
+import shutil
+from functools import partial
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured if os.path.exists(configured) else None
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if os.path.exists(candidate):
+            return candidate
+    return shutil.which("chromium")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache (rate limits, caps and coalescing live there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        message = "Chromium is not installed (set CHROMIUM_PATH or run `make browser`)."
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Factory for extra, isolated browser sessions (a second user in the same test)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def _asgi_application():
+    # Module-level so it pickles into the daphne process.
+    from channels.routing import get_default_application
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    return ASGIStaticFilesHandler(get_default_application())
+
+
+def _use_test_database():
+    from channels.testing.live import set_database_connection
+
+    set_database_connection()
+
+
+class AsgiLiveServer:
+    def __init__(self, host: str, port: int):
+        self.host = host
+        self.port = port
+        self.url = f"http://{host}:{port}"
+        self.ws_url = f"ws://{host}:{port}"
+
+    def __str__(self) -> str:
+        return self.url
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db, settings):
+    """A daphne server (HTTP + websockets) in a child process, on the test database."""
+    from daphne.testing import DaphneProcess
+    from django.db import connections
+
+    if any(
+        c.vendor == "sqlite" and c.is_in_memory_db() for c in connections.all(initialized_only=True)
+    ):
+        pytest.fail("asgi_live_server needs a file-backed test database.")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    connections.close_all()
+    process = DaphneProcess("127.0.0.1", partial(_asgi_application), setup=_use_test_database)
+    process.start()
+    if not process.ready.wait(timeout=15):
+        process.terminate()
+        pytest.fail("The ASGI live server did not start.")
+    try:
+        yield AsgiLiveServer("127.0.0.1", process.port.value)
+    finally:
+        process.terminate()
+        process.join(timeout=10)
