@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from config.api import api
 from home.views import healthz
 
 urlpatterns = [
@@ -16,6 +17,11 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
+    path("api/v1/", api.urls),
+    path("leaderboard/", include("leaderboard.urls")),
+    path("learn/", include("courses.urls")),
+    path("challenge/", include("challenges.urls")),
+    path("me/", include("home.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,5 @@
+"""URLs of the challenges app."""
+
+app_name = "challenges"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""URLs of the courses app."""
+
+app_name = "courses"
+
+urlpatterns: list = []

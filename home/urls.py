@@ -1,0 +1,5 @@
+"""URLs of the home app."""
+
+app_name = "home"
+
+urlpatterns: list = []

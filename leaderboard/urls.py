@@ -1,0 +1,5 @@
+"""URLs of the leaderboard app."""
+
+app_name = "leaderboard"
+
+urlpatterns: list = []
