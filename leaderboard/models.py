@@ -1,1 +1,58 @@
-"""Models of the leaderboard app (filled in by its issue)."""
+"""The points ledger (and, added by the leaderboard issue, standings, badges, levels, kudos).
+
+``leaderboard`` never imports ``courses`` or ``challenges``: an award carries a ``kind``, a
+``source_key`` and an optional skill slug and challenge-week id.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class PointsAward(models.Model):
+    """One append-only entry of the points ledger. Corrections are new rows with negative amounts.
+
+    ``source_key`` names what earned the points (``challenge:42:flags:user:7``); the unique
+    constraint on (user, source_key) makes a repeated or concurrent award a no-op.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="points_awards"
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="points_awards",
+        help_text="The user's team at the time of the award.",
+    )
+    amount = models.IntegerField()
+    kind = models.CharField(max_length=40, db_index=True)
+    source_key = models.CharField(max_length=200)
+    skill = models.SlugField(max_length=80, blank=True, help_text="Skill slug, if skill-tagged.")
+    week_id = models.PositiveIntegerField(
+        null=True, blank=True, db_index=True, help_text="Challenge week the points count in."
+    )
+    reason = models.TextField(blank=True)
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who made a manual award or correction.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "source_key"], name="leaderboard_award_once_per_source"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "kind", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.amount:+d} {self.kind} for {self.user_id}"
