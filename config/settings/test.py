@@ -1,5 +1,7 @@
 """Settings for the test suite (pytest --ds=config.settings.test)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES
 
@@ -11,9 +13,9 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 DEMO_PASSWORD = "apprentice-demo"  # noqa: S105
 
 # A file-backed SQLite test database, so an ASGI server in another process (websocket browser
-# tests) sees the same data as the test.
+# tests) sees the same data as the test. One file per test run, so runs side by side don't clash.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")}
 
 # Rate limits stay on (allauth), but against a per-process cache the suite controls.
 STORAGES = {
