@@ -1,12 +1,138 @@
-"""The one writer of the points ledger.
+"""Writes with rules for the leaderboard: the one writer of the points ledger, and recognition.
 
-Courses and challenges award points only through :func:`points_award`.
+Courses and challenges award points only through :func:`points_award`. Standings are updated in
+the same transaction as the award; announcements and badge checks run after commit.
 """
 
-from django.db import IntegrityError, transaction
+import logging
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Sum, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
 
 from accounts.models import User
-from leaderboard.models import PointsAward
+from leaderboard import scopes
+from leaderboard.models import (
+    Kudos,
+    Notification,
+    PointsAward,
+    ScopeSettings,
+    Standing,
+    TeamStanding,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class LeaderboardError(Exception):
+    """A refused leaderboard action; the message is a full sentence fit to show the user."""
+
+
+def _local_day_start(moment: datetime) -> datetime:
+    local = timezone.localtime(moment)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _capped_amount(*, user: User, kind: str, amount: int, at: datetime) -> int:
+    """How much of ``amount`` the daily cap for ``kind`` still allows (corrections are uncapped).
+
+    Counted from the ledger, under the lock on the user's row, so two requests (or two workers)
+    cannot both squeeze under the cap.
+    """
+    cap = settings.LEADERBOARD_DAILY_CAPS.get(kind)
+    if cap is None or amount <= 0:
+        return amount
+    start = _local_day_start(at)
+    used = (
+        PointsAward.objects.filter(
+            user=user,
+            kind=kind,
+            amount__gt=0,
+            created_at__gte=start,
+            created_at__lt=start + timedelta(days=1),
+        ).aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    return max(0, min(amount, cap - used))
+
+
+def _frozen_at(scope: str) -> datetime | None:
+    if not scope.startswith("week-"):
+        return None
+    return ScopeSettings.objects.filter(scope=scope).values_list("frozen_at", flat=True).first()
+
+
+def _bump(model: type[models.Model], key: dict, *, amount: int, at: datetime, **extra) -> None:
+    """Add ``amount`` to one aggregate row, creating it if needed, without losing increments.
+
+    The UPDATE is atomic in the database; if the row does not exist yet, two concurrent awards
+    may both try to create it, and the loser of the unique constraint updates instead.
+    """
+    changes = {
+        "points": F("points") + amount,
+        "reached_at": Greatest(F("reached_at"), Value(at, output_field=models.DateTimeField())),
+    }
+    changes.update({name: F(name) + value for name, value in extra.items()})
+    if model.objects.filter(**key).update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(**key, points=amount, reached_at=at, **extra)
+    except IntegrityError:
+        model.objects.filter(**key).update(**changes)
+
+
+def _standings_apply(award: PointsAward) -> list[str]:
+    """Apply one award to every standing it counts in; returns the scopes that moved."""
+    moved = []
+    for scope in scopes.scopes_for(
+        created_at=award.created_at, week_id=award.week_id, skill=award.skill
+    ):
+        frozen_at = _frozen_at(scope)
+        if frozen_at is not None and award.created_at > frozen_at:
+            continue  # A frozen challenge week keeps its final board.
+        _bump(
+            Standing,
+            {"scope": scope, "user_id": award.user_id},
+            amount=award.amount,
+            at=award.created_at,
+        )
+        if award.team_id:
+            earlier = (
+                PointsAward.objects.filter(scopes.award_filter(scope, frozen_at=frozen_at))
+                .filter(user_id=award.user_id, team_id=award.team_id)
+                .exclude(pk=award.pk)
+                .exists()
+            )
+            _bump(
+                TeamStanding,
+                {"scope": scope, "team_id": award.team_id},
+                amount=award.amount,
+                at=award.created_at,
+                members=0 if earlier else 1,
+            )
+        moved.append(scope)
+    return moved
+
+
+def _after_award(*, user_id: int, moved: list[str]) -> None:
+    # The award is committed: a broken channel layer or badge rule must not turn the caller's
+    # request into an error page, so failures are logged, not raised.
+    from leaderboard import broadcast
+    from leaderboard.badges import badges_evaluate
+
+    try:
+        broadcast.announce(moved)
+    except Exception:
+        logger.exception("Could not announce leaderboard scopes %s", moved)
+    try:
+        badges_evaluate(user=User.objects.get(pk=user_id))
+    except Exception:
+        logger.exception("Could not evaluate badges for user %s", user_id)
 
 
 def points_award(
@@ -20,31 +146,253 @@ def points_award(
     reason: str = "",
     awarded_by: User | None = None,
     content_owner: User | None = None,
+    created_at: datetime | None = None,
 ) -> PointsAward | None:
     """Record ``amount`` points for ``user``, once per (user, source_key).
 
     Returns the new award, or the existing one when this source already awarded (a repeated or
     concurrent call is a no-op, never a second award and never an error). Returns None when no
-    points are due: acting on one's own content (``content_owner`` is ``user``).
+    points are due: acting on one's own content (``content_owner`` is ``user``), a zero amount,
+    or the daily cap for ``kind`` already reached (an award over the cap is cut down to it).
+    Points are fixed here; a later change to what earned them does not rewrite history.
+    ``created_at`` backdates an award (demo history only).
     """
+    if not source_key:
+        raise ValueError("An award needs a source_key naming what earned it.")
+    if len(kind) > 40 or len(source_key) > 200:
+        raise ValueError("The award kind (40) or source_key (200 characters) is too long.")
     if content_owner is not None and content_owner.pk == user.pk:
         return None
-    existing = PointsAward.objects.filter(user=user, source_key=source_key).first()
-    if existing is not None:
-        return existing
+    if amount == 0:
+        return None
+    at = created_at or timezone.now()
+    with transaction.atomic():
+        # Lock the user's row: their awards are serialised, so the duplicate check, the daily
+        # cap and their standing rows cannot race with a concurrent award for the same user.
+        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
+        existing = PointsAward.objects.filter(user=user, source_key=source_key).first()
+        if existing is not None:
+            return existing
+        capped = _capped_amount(user=user, kind=kind, amount=amount, at=at)
+        if capped == 0:
+            return None
+        if capped != amount:
+            reason = f"{reason} (cut from {amount} to the daily cap)".strip()
+        try:
+            with transaction.atomic():
+                award = PointsAward.objects.create(
+                    user=user,
+                    team=user.current_team,
+                    amount=capped,
+                    kind=kind,
+                    source_key=source_key,
+                    skill=skill,
+                    week_id=week_id,
+                    reason=reason,
+                    awarded_by=awarded_by,
+                    created_at=at,
+                )
+        except IntegrityError:
+            # Only reachable without the row lock (SQLite): the unique constraint kept one row.
+            return PointsAward.objects.get(user=user, source_key=source_key)
+        moved = _standings_apply(award)
+        transaction.on_commit(partial(_after_award, user_id=user.pk, moved=moved))
+    return award
+
+
+def points_revoke(
+    *, award: PointsAward, reason: str, revoked_by: User | None = None
+) -> PointsAward | None:
+    """Take back an award with a new negative row (the ledger is append-only). Once only."""
+    if not reason.strip():
+        raise LeaderboardError("Say why the points are taken back.")
+    return points_award(
+        user=award.user,
+        amount=-award.amount,
+        kind=award.kind,
+        source_key=f"revoke:{award.pk}",
+        skill=award.skill,
+        week_id=award.week_id,
+        reason=reason.strip(),
+        awarded_by=revoked_by,
+    )
+
+
+def manual_award(
+    *, user: User, amount: int, reason: str, awarded_by: User, key: str
+) -> PointsAward:
+    """A manual award or correction by an L&D manager, with a reason (shown in the audit list).
+
+    ``key`` is a one-time token from the form, so a double-submitted form awards once.
+    """
+    from accounts.roles import is_ld_manager
+
+    if not is_ld_manager(awarded_by):
+        raise LeaderboardError("Only L&D managers can make manual awards.")
+    if not reason.strip():
+        raise LeaderboardError("Give a reason for the manual award; it is shown in the audit list.")
+    if amount == 0:
+        raise LeaderboardError("The amount must not be zero.")
+    if abs(amount) > 10_000:
+        raise LeaderboardError("A manual award is limited to 10,000 points either way.")
+    award = points_award(
+        user=user,
+        amount=amount,
+        kind="manual",
+        source_key=f"manual:{key}",
+        reason=reason.strip(),
+        awarded_by=awarded_by,
+    )
+    assert award is not None  # manual awards have no cap and no owner  # noqa: S101
+    return award
+
+
+@transaction.atomic
+def standings_rebuild() -> dict[str, int]:
+    """Recompute every standing from the ledger (the incremental rows must equal this)."""
+    Standing.objects.all().delete()
+    TeamStanding.objects.all().delete()
+    keys = [scopes.ALL]
+    keys += [scopes.month_key(m) for m in PointsAward.objects.datetimes("created_at", "month")]
+    keys += [
+        f"week-{w}"
+        for w in PointsAward.objects.filter(week_id__isnull=False)
+        .values_list("week_id", flat=True)
+        .distinct()
+        .order_by()
+    ]
+    keys += [
+        f"skill-{s}"
+        for s in PointsAward.objects.exclude(skill="")
+        .values_list("skill", flat=True)
+        .distinct()
+        .order_by()
+    ]
+    for scope in dict.fromkeys(keys):
+        _scope_rebuild(scope, frozen_at=_frozen_at(scope))
+    return {"standings": Standing.objects.count(), "team_standings": TeamStanding.objects.count()}
+
+
+@transaction.atomic
+def week_configure(
+    *,
+    week_id: int,
+    title: str = "",
+    team_ranking: str = ScopeSettings.TOTAL,
+    frozen_at: datetime | None = None,
+) -> ScopeSettings:
+    """The hook for ``challenges``: name a week's board, choose its team ranking, freeze it.
+
+    Freezing (``frozen_at``) keeps the board as it stood then; it also awards week-placement
+    badges from the final board. Unfreezing or moving the freeze time rebuilds the week's rows.
+    """
+    if team_ranking not in {ScopeSettings.TOTAL, ScopeSettings.AVERAGE}:
+        raise LeaderboardError("Team ranking must be “total” or “average”.")
+    scope = f"week-{int(week_id)}"
+    config, _ = ScopeSettings.objects.get_or_create(scope=scope)
+    refreeze = config.frozen_at != frozen_at
+    config.title = title
+    config.team_ranking = team_ranking
+    config.frozen_at = frozen_at
+    config.save()
+    if refreeze:
+        _scope_rebuild(scope, frozen_at=frozen_at)
+        if frozen_at is not None:
+            from leaderboard.badges import week_placement_badges_award
+
+            transaction.on_commit(partial(week_placement_badges_award, scope=scope))
+        transaction.on_commit(partial(_announce_quietly, [scope]))
+    return config
+
+
+def _announce_quietly(moved: list[str]) -> None:
+    from leaderboard import broadcast
+
     try:
-        with transaction.atomic():
-            return PointsAward.objects.create(
-                user=user,
-                team=user.current_team,
-                amount=amount,
-                kind=kind,
-                source_key=source_key,
-                skill=skill,
-                week_id=week_id,
-                reason=reason,
-                awarded_by=awarded_by,
+        broadcast.announce(moved)
+    except Exception:
+        logger.exception("Could not announce leaderboard scopes %s", moved)
+
+
+def _scope_rebuild(scope: str, *, frozen_at: datetime | None) -> None:
+    Standing.objects.filter(scope=scope).delete()
+    TeamStanding.objects.filter(scope=scope).delete()
+    awards = PointsAward.objects.filter(scopes.award_filter(scope, frozen_at=frozen_at))
+    Standing.objects.bulk_create(
+        Standing(scope=scope, user_id=r["user"], points=r["points"], reached_at=r["reached"])
+        for r in awards.values("user")
+        .annotate(points=Sum("amount"), reached=models.Max("created_at"))
+        .order_by()
+    )
+    TeamStanding.objects.bulk_create(
+        TeamStanding(
+            scope=scope,
+            team_id=r["team"],
+            points=r["points"],
+            reached_at=r["reached"],
+            members=r["members"],
+        )
+        for r in awards.filter(team__isnull=False)
+        .values("team")
+        .annotate(
+            points=Sum("amount"),
+            reached=models.Max("created_at"),
+            members=models.Count("user", distinct=True),
+        )
+        .order_by()
+    )
+
+
+def kudos_give(*, giver: User, recipient: User, message: str) -> Kudos:
+    """``giver`` thanks ``recipient`` with a short message, from a weekly budget; earns points.
+
+    Refused (LeaderboardError) for oneself, an empty or over-long message, an inactive
+    recipient, or when this week's budget is spent. The budget is counted from the database
+    under a lock on the giver's row, so parallel requests cannot overspend it.
+    """
+    message = (message or "").strip()
+    if recipient.pk == giver.pk:
+        raise LeaderboardError("You cannot give kudos to yourself.")
+    if not recipient.is_active:
+        raise LeaderboardError("This colleague's account is no longer active.")
+    if not message:
+        raise LeaderboardError("Write a short message to say what the kudos are for.")
+    if len(message) > 280:
+        raise LeaderboardError("Keep the kudos message to 280 characters or fewer.")
+    budget = settings.LEADERBOARD_KUDOS_WEEKLY_BUDGET
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=giver.pk).values_list("pk").first()
+        week_start = kudos_week_start()
+        given = Kudos.objects.filter(giver=giver, created_at__gte=week_start).count()
+        if given >= budget:
+            raise LeaderboardError(
+                f"You have given all {budget} kudos of your weekly budget. It renews on Monday."
             )
-    except IntegrityError:
-        # A concurrent call won the race: the unique constraint kept one row.
-        return PointsAward.objects.get(user=user, source_key=source_key)
+        kudos = Kudos.objects.create(giver=giver, recipient=recipient, message=message)
+        points_award(
+            user=recipient,
+            amount=settings.LEADERBOARD_KUDOS_POINTS,
+            kind="kudos.received",
+            source_key=f"kudos:{kudos.pk}",
+            content_owner=giver,
+        )
+        Notification.objects.create(
+            user=recipient,
+            kind="kudos",
+            message=f"{giver.public_name} gave you kudos: {message[:200]}",
+            url=f"/leaderboard/people/{recipient.pk}/",
+        )
+    return kudos
+
+
+def kudos_week_start(moment: datetime | None = None) -> datetime:
+    """Monday 00:00 (site time zone) of the week of ``moment``: when kudos budgets renew."""
+    day = _local_day_start(moment or timezone.now())
+    return day - timedelta(days=day.weekday())
+
+
+def notifications_mark_read(*, user: User) -> int:
+    """Mark all of ``user``'s notifications read."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

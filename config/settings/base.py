@@ -290,3 +290,20 @@ LOGGING = {
 # ------------------------------------------------------------------------------
 # Password for demo users made by `manage.py seed_demo` (refused when DEBUG is off).
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "apprentice-demo")
+
+# LEADERBOARD
+# ------------------------------------------------------------------------------
+# Most points a user can earn per kind per day (site time zone); kinds not listed are uncapped.
+LEADERBOARD_DAILY_CAPS = {
+    "kudos.received": 50,
+    "review.given": 100,
+    "reflection.upvoted": 50,
+    "lesson.completed": 200,
+}
+# Seconds between live updates of one board: a burst of awards becomes one update.
+LEADERBOARD_BROADCAST_INTERVAL = float(os.environ.get("LEADERBOARD_BROADCAST_INTERVAL", "1"))
+# Rows in a board's top list (pages, websocket and API default).
+LEADERBOARD_BOARD_SIZE = 20
+# Kudos each employee can give per week (renews Monday), and points a kudos earns.
+LEADERBOARD_KUDOS_WEEKLY_BUDGET = 5
+LEADERBOARD_KUDOS_POINTS = 5

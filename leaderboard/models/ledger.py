@@ -1,8 +1,4 @@
-"""The points ledger (and, added by the leaderboard issue, standings, badges, levels, kudos).
-
-``leaderboard`` never imports ``courses`` or ``challenges``: an award carries a ``kind``, a
-``source_key`` and an optional skill slug and challenge-week id.
-"""
+"""The points ledger: append-only, one writer (``leaderboard.services.points_award``)."""
 
 from django.conf import settings
 from django.db import models

@@ -1,0 +1,140 @@
+"""Badge criteria, evaluated from the ledger and standings alone (never from other apps).
+
+Called after each award commits, and when a challenge week is frozen (placement badges).
+"""
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from leaderboard import scopes
+from leaderboard.models import Badge, BadgeAward, Notification, PointsAward, Standing
+
+BLIND_SPOT_KIND = "testcase.blind_spot"
+
+
+def _points(user: User, scope: str) -> int:
+    return (
+        Standing.objects.filter(scope=scope, user=user).values_list("points", flat=True).first()
+        or 0
+    )
+
+
+def _kind_count(user: User, kind: str) -> int:
+    awards = PointsAward.objects.filter(user=user, kind=kind)
+    # A revocation is a negative row of the same kind: it cancels one award.
+    return awards.filter(amount__gt=0).count() - awards.filter(amount__lt=0).count()
+
+
+def longest_streak(user: User) -> int:
+    """The longest run of consecutive days (site time zone) with points earned, in a year."""
+    since = timezone.now() - timedelta(days=366)
+    days = sorted(
+        {
+            timezone.localtime(at).date()
+            for at in PointsAward.objects.filter(
+                user=user, amount__gt=0, created_at__gte=since
+            ).values_list("created_at", flat=True)
+        }
+    )
+    best = run = 0
+    previous = None
+    for day in days:
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        best = max(best, run)
+        previous = day
+    return best
+
+
+def _first_blind_spot(user: User) -> bool:
+    # Challenges name their awards "challenge:<id>:...": the prefix says which challenge.
+    mine = PointsAward.objects.filter(user=user, kind=BLIND_SPOT_KIND, amount__gt=0)
+    for award in mine.order_by("created_at", "pk")[:50]:
+        parts = award.source_key.split(":")
+        if len(parts) < 3:
+            continue
+        prefix = f"{parts[0]}:{parts[1]}:"
+        earlier = (
+            PointsAward.objects.filter(
+                kind=BLIND_SPOT_KIND, amount__gt=0, source_key__startswith=prefix
+            )
+            .filter(
+                Q(created_at__lt=award.created_at) | Q(created_at=award.created_at, pk__lt=award.pk)
+            )
+            .exists()
+        )
+        if not earlier:
+            return True
+    return False
+
+
+def badge_criteria_met(badge: Badge, user: User) -> bool:
+    """Whether ``user`` meets ``badge``'s criteria now (week placement is judged at freeze)."""
+    if badge.criteria == Badge.POINTS_TOTAL:
+        return _points(user, scopes.ALL) >= badge.threshold
+    if badge.criteria == Badge.SKILL_POINTS:
+        return _points(user, f"skill-{badge.skill}") >= badge.threshold
+    if badge.criteria == Badge.KIND_COUNT:
+        return _kind_count(user, badge.kind) >= badge.threshold
+    if badge.criteria == Badge.STREAK:
+        return longest_streak(user) >= badge.threshold
+    if badge.criteria == Badge.FIRST_BLIND_SPOT:
+        return _first_blind_spot(user)
+    return False
+
+
+def badge_grant(*, badge: Badge, user: User) -> BadgeAward | None:
+    """Give ``badge`` to ``user`` once (a unique constraint), with a notification."""
+    try:
+        with transaction.atomic():
+            award = BadgeAward.objects.create(badge=badge, user=user)
+            Notification.objects.create(
+                user=user,
+                kind="badge",
+                message=f"You earned the “{badge.name}” badge.",
+                url=f"/leaderboard/people/{user.pk}/",
+            )
+    except IntegrityError:
+        return None
+    return award
+
+
+def badges_evaluate(*, user: User) -> list[BadgeAward]:
+    """Grant every active badge ``user`` now qualifies for and does not hold yet."""
+    held = BadgeAward.objects.filter(user=user).values_list("badge_id", flat=True)
+    candidates = (
+        Badge.objects.filter(is_active=True)
+        .exclude(pk__in=held)
+        .exclude(criteria=Badge.WEEK_PLACEMENT)
+    )
+    granted = []
+    for badge in candidates:
+        if badge_criteria_met(badge, user):
+            award = badge_grant(badge=badge, user=user)
+            if award is not None:
+                granted.append(award)
+    return granted
+
+
+def week_placement_badges_award(*, scope: str) -> list[BadgeAward]:
+    """Grant placement badges from a frozen week's final board (positive scores only)."""
+    badges = list(Badge.objects.filter(is_active=True, criteria=Badge.WEEK_PLACEMENT))
+    if not badges:
+        return []
+    deepest = max(b.threshold for b in badges)
+    top = list(
+        Standing.objects.filter(scope=scope, points__gt=0)
+        .select_related("user")
+        .order_by("-points", "reached_at", "user_id")[:deepest]
+    )
+    granted = []
+    for position, standing in enumerate(top, start=1):
+        for badge in badges:
+            if position <= badge.threshold:
+                award = badge_grant(badge=badge, user=standing.user)
+                if award is not None:
+                    granted.append(award)
+    return granted

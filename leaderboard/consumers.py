@@ -1,0 +1,151 @@
+"""The live board websocket: ``/ws/leaderboard/<scope>/``."""
+
+import asyncio
+import json
+import time
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.roles import is_ld
+from leaderboard import broadcast, scopes, selectors
+from leaderboard.models import BoardPresence
+
+# Close codes (4000-4999 are the application's own).
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FOREIGN_ORIGIN = 4403
+CLOSE_UNKNOWN_SCOPE = 4404
+CLOSE_LOGGED_OUT = 4001
+
+
+def _header(scope: dict, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
+def same_origin(scope: dict) -> bool:
+    """A browser's socket must come from a page of this site (Origin host == Host).
+
+    AllowedHostsOriginValidator already refuses origins outside ALLOWED_HOSTS; this also holds
+    where ALLOWED_HOSTS is broad (``*``). Clients that send no Origin are not browsers, so a
+    cross-site page cannot ride on the user's cookie through them.
+    """
+    origin = _header(scope, b"origin")
+    if not origin:
+        return True
+    host = _header(scope, b"host")
+    return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
+
+
+def _presence_add(channel_name: str, scope: str, user_id: int) -> None:
+    BoardPresence.objects.filter(connected_at__lt=timezone.now() - timedelta(days=1)).delete()
+    BoardPresence.objects.update_or_create(
+        channel_name=channel_name, defaults={"scope": scope, "user_id": user_id}
+    )
+
+
+def _presence_remove(channel_name: str) -> None:
+    BoardPresence.objects.filter(channel_name=channel_name).delete()
+
+
+def _build_broadcast(scope: str) -> dict:
+    # Cleared before reading, so an award committing from now on starts the next window.
+    broadcast.clear_pending(scope)
+    watching = set(BoardPresence.objects.filter(scope=scope).values_list("user_id", flat=True))
+    return selectors.board_payload(scope=scope, user_ids=watching)
+
+
+class BoardConsumer(AsyncWebsocketConsumer):
+    """Streams one board to one signed-in user; refuses anonymous and cross-site sockets.
+
+    Server → client: ``{"type": "board", ...}`` snapshots (on connect, on each coalesced
+    update, on a ``{"type": "resync"}`` request). Anything else the client sends is ignored.
+    Logging out closes the user's sockets (group ``leaderboard.user-<id>``).
+    """
+
+    RESYNC_MIN_SECONDS = 1.0
+
+    async def connect(self):
+        self.board = None
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        if not same_origin(self.scope):
+            await self.close(code=CLOSE_FOREIGN_ORIGIN)
+            return
+        try:
+            self.board = scopes.resolve(self.scope["url_route"]["kwargs"]["scope"])
+        except scopes.UnknownScope:
+            await self.close(code=CLOSE_UNKNOWN_SCOPE)
+            return
+        self.user = user
+        self.viewer_is_ld = await database_sync_to_async(is_ld)(user)
+        self.last_resync = 0.0
+        self.tasks = set()
+        await self.channel_layer.group_add(broadcast.group_name(self.board), self.channel_name)
+        await self.channel_layer.group_add(broadcast.user_group(user.pk), self.channel_name)
+        await database_sync_to_async(_presence_add)(self.channel_name, self.board, user.pk)
+        await self.accept()
+        await self.send_snapshot()
+
+    async def disconnect(self, code):
+        if self.board is None or not hasattr(self, "user"):
+            return
+        await self.channel_layer.group_discard(broadcast.group_name(self.board), self.channel_name)
+        await self.channel_layer.group_discard(
+            broadcast.user_group(self.user.pk), self.channel_name
+        )
+        await database_sync_to_async(_presence_remove)(self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        # Malformed or unknown messages are ignored: the socket stays open, others unaffected.
+        try:
+            message = json.loads(text_data or "")
+        except (TypeError, ValueError):
+            return
+        if not isinstance(message, dict) or message.get("type") != "resync":
+            return
+        now = time.monotonic()
+        if now - self.last_resync < self.RESYNC_MIN_SECONDS:
+            return
+        self.last_resync = now
+        await self.send_snapshot()
+
+    async def send_snapshot(self):
+        payload = await database_sync_to_async(selectors.board_payload)(
+            scope=self.board, user_ids=[self.user.pk]
+        )
+        await self.send_view(payload)
+
+    async def send_view(self, payload: dict):
+        view = selectors.payload_for_viewer(
+            payload, viewer_id=self.user.pk, viewer_is_ld=self.viewer_is_ld
+        )
+        await self.send(text_data=json.dumps(view))
+
+    async def leaderboard_dirty(self, event):
+        """A scope moved: one consumer (whoever claims the ping) broadcasts after the interval."""
+        if await database_sync_to_async(broadcast.claim_broadcast)(event["token"]):
+            task = asyncio.create_task(self._broadcast_later(event["scope"]))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
+    async def _broadcast_later(self, scope: str):
+        await asyncio.sleep(settings.LEADERBOARD_BROADCAST_INTERVAL)
+        payload = await database_sync_to_async(_build_broadcast)(scope)
+        await self.channel_layer.group_send(
+            broadcast.group_name(scope), {"type": "leaderboard.update", "payload": payload}
+        )
+
+    async def leaderboard_update(self, event):
+        await self.send_view(event["payload"])
+
+    async def session_logout(self, event):
+        await self.close(code=CLOSE_LOGGED_OUT)

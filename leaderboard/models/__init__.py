@@ -1,0 +1,22 @@
+"""Models of the leaderboard app: the ledger, standings, and recognition.
+
+``leaderboard`` never imports ``courses`` or ``challenges``: an award carries a ``kind``, a
+``source_key`` and an optional skill slug and challenge-week id.
+"""
+
+from leaderboard.models.ledger import PointsAward
+from leaderboard.models.recognition import Badge, BadgeAward, Kudos, Level, Notification
+from leaderboard.models.standings import BoardPresence, ScopeSettings, Standing, TeamStanding
+
+__all__ = [
+    "Badge",
+    "BadgeAward",
+    "BoardPresence",
+    "Kudos",
+    "Level",
+    "Notification",
+    "PointsAward",
+    "ScopeSettings",
+    "Standing",
+    "TeamStanding",
+]

@@ -1,0 +1,165 @@
+"""Recognition: levels, badges (authored by L&D), kudos between colleagues, notifications."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel, HelpPanel
+
+
+def _new_salt() -> str:
+    return uuid.uuid4().hex
+
+
+class Level(models.Model):
+    """A level reached at an all-time XP threshold. L&D edit the ladder in the Wagtail admin."""
+
+    name = models.CharField(max_length=60, unique=True)
+    xp_threshold = models.PositiveIntegerField(
+        unique=True, help_text="All-time points needed to reach this level."
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("xp_threshold")]
+
+    class Meta:
+        ordering = ["xp_threshold"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.xp_threshold} XP)"
+
+
+class Badge(models.Model):
+    """A badge L&D author, with criteria evaluated from the ledger alone.
+
+    The criteria type says what ``threshold``, ``kind`` and ``skill`` mean; ``clean`` refuses a
+    combination that could never be earned.
+    """
+
+    POINTS_TOTAL = "points_total"
+    KIND_COUNT = "kind_count"
+    SKILL_POINTS = "skill_points"
+    WEEK_PLACEMENT = "week_placement"
+    STREAK = "streak"
+    FIRST_BLIND_SPOT = "first_blind_spot"
+    CRITERIA_CHOICES = [
+        (POINTS_TOTAL, "All-time points reach the threshold"),
+        (KIND_COUNT, "Number of awards of a kind reaches the threshold"),
+        (SKILL_POINTS, "Points in a skill reach the threshold"),
+        (WEEK_PLACEMENT, "Finish a challenge week in the top <threshold>"),
+        (STREAK, "Active on <threshold> consecutive days"),
+        (FIRST_BLIND_SPOT, "First to find a blind spot on a challenge"),
+    ]
+
+    name = models.CharField(max_length=80)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(help_text="What the badge recognises (shown to everyone).")
+    image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    criteria = models.CharField(max_length=30, choices=CRITERIA_CHOICES)
+    threshold = models.PositiveIntegerField(default=1)
+    kind = models.CharField(
+        max_length=40, blank=True, help_text="Award kind counted, e.g. review.given."
+    )
+    skill = models.SlugField(max_length=80, blank=True, help_text="Skill slug, for skill points.")
+    is_active = models.BooleanField(default=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("image"),
+        HelpPanel(
+            content="Threshold means points, a count, a placement or a number of days, "
+            "depending on the criteria."
+        ),
+        FieldPanel("criteria"),
+        FieldPanel("threshold"),
+        FieldPanel("kind"),
+        FieldPanel("skill"),
+        FieldPanel("is_active"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.criteria == self.KIND_COUNT and not self.kind:
+            raise ValidationError({"kind": "Say which award kind this badge counts."})
+        if self.criteria == self.SKILL_POINTS and not self.skill:
+            raise ValidationError({"skill": "Say which skill's points this badge counts."})
+        if self.threshold < 1 and self.criteria != self.FIRST_BLIND_SPOT:
+            raise ValidationError({"threshold": "The threshold must be at least 1."})
+
+
+class BadgeAward(models.Model):
+    """A badge earned by a user, once. Also an Open Badges 2.0 hosted assertion (``uid``)."""
+
+    badge = models.ForeignKey(Badge, on_delete=models.PROTECT, related_name="awards")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_awards"
+    )
+    awarded_at = models.DateTimeField(default=timezone.now)
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Per-assertion salt for the hashed e-mail recipient (Open Badges 2.0).
+    salt = models.CharField(max_length=32, default=_new_salt, editable=False)
+
+    class Meta:
+        ordering = ["-awarded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["badge", "user"], name="leaderboard_badge_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.badge} for {self.user_id}"
+
+
+class Kudos(models.Model):
+    """Thanks from one colleague to another, from the giver's weekly budget; earns points."""
+
+    giver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kudos_given"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kudos_received"
+    )
+    message = models.CharField(max_length=280)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "kudos"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(giver=models.F("recipient")), name="leaderboard_no_self_kudos"
+            ),
+        ]
+        indexes = [models.Index(fields=["giver", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Kudos from {self.giver_id} to {self.recipient_id}"
+
+
+class Notification(models.Model):
+    """A short message for one user (a badge earned, kudos received)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    message = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message

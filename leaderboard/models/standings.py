@@ -1,0 +1,112 @@
+"""Aggregate standings per scope, kept in step with the ledger by ``points_award``."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Standing(models.Model):
+    """A user's points in one scope (``all``, ``month-2026-11``, ``week-3``, ``skill-<slug>``).
+
+    Updated with ``F()`` increments in the same transaction as each award, so a top-N and a
+    user's rank are a few indexed queries whatever the ledger's size. ``reached_at`` is when the
+    current score was reached: the earlier one wins a tie.
+    """
+
+    scope = models.CharField(max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="standings"
+    )
+    points = models.IntegerField(default=0)
+    reached_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "user"], name="leaderboard_standing_once"),
+        ]
+        indexes = [
+            # The board order; a rank is a count of rows ahead along this index.
+            models.Index(
+                "scope",
+                models.F("points").desc(),
+                "reached_at",
+                "user",
+                name="leaderboard_standing_rank",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.points} in {self.scope}"
+
+
+class TeamStanding(models.Model):
+    """A team's points in one scope, and how many members have earned points for it there.
+
+    ``members`` counts distinct users who earned points for the team in the scope, so the
+    per-member average is fair to small teams.
+    """
+
+    scope = models.CharField(max_length=100)
+    team = models.ForeignKey("accounts.Team", on_delete=models.CASCADE, related_name="standings")
+    points = models.IntegerField(default=0)
+    members = models.PositiveIntegerField(default=0)
+    reached_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "team"], name="leaderboard_teamstanding_once"),
+        ]
+        indexes = [
+            models.Index(
+                "scope", models.F("points").desc(), "reached_at", name="leaderboard_team_rank"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.points} in {self.scope}"
+
+    @property
+    def average(self) -> float:
+        return round(self.points / self.members, 1) if self.members else 0.0
+
+
+class ScopeSettings(models.Model):
+    """Settings of one scope that another app owns, e.g. a challenge week (``week-3``).
+
+    ``challenges`` sets them through ``leaderboard.services.week_configure`` without the
+    leaderboard knowing what a challenge week is. Awards after ``frozen_at`` no longer move the
+    scope's board.
+    """
+
+    TOTAL = "total"
+    AVERAGE = "average"
+    TEAM_RANKING_CHOICES = [(TOTAL, "Total points"), (AVERAGE, "Points per active member")]
+
+    scope = models.CharField(max_length=100, unique=True)
+    title = models.CharField(max_length=200, blank=True)
+    team_ranking = models.CharField(max_length=10, choices=TEAM_RANKING_CHOICES, default=TOTAL)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "scope settings"
+
+    def __str__(self) -> str:
+        return self.title or self.scope
+
+
+class BoardPresence(models.Model):
+    """An open board websocket: who watches which scope, so one broadcast carries their ranks.
+
+    Rows are removed on disconnect; a crashed worker's rows only add a few extra ranks to the
+    next broadcast and are swept after a day.
+    """
+
+    channel_name = models.CharField(max_length=200, unique=True)
+    scope = models.CharField(max_length=100, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    connected_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.scope}"
+
+
+__all__ = ["BoardPresence", "ScopeSettings", "Standing", "TeamStanding"]

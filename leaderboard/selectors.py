@@ -1,0 +1,308 @@
+"""Reads of standings, boards and recognition.
+
+A board is a top-N plus the viewer's own rank: a few indexed queries whatever the ledger's size.
+Privacy: users who opted out show as "Anonymous mentor" to everyone but themselves and L&D.
+"""
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from leaderboard import scopes
+from leaderboard.models import (
+    BadgeAward,
+    Kudos,
+    Level,
+    PointsAward,
+    ScopeSettings,
+    Standing,
+    TeamStanding,
+)
+
+ANONYMOUS = "Anonymous mentor"
+ORDER = ("-points", "reached_at", "user_id")
+
+
+def _ahead(points: int, reached_at, user_id: int) -> Q:
+    """Rows ahead of (points, reached_at, user_id) in board order."""
+    return (
+        Q(points__gt=points)
+        | Q(points=points, reached_at__lt=reached_at)
+        | Q(points=points, reached_at=reached_at, user_id__lt=user_id)
+    )
+
+
+def standing_rank(*, scope: str, user) -> tuple[Standing | None, int | None]:
+    """The viewer's standing in ``scope`` and rank (1 + rows ahead), or (None, None)."""
+    standing = Standing.objects.filter(scope=scope, user=user).first()
+    if standing is None:
+        return None, None
+    ahead = Standing.objects.filter(scope=scope).filter(
+        _ahead(standing.points, standing.reached_at, standing.user_id)
+    )
+    return standing, ahead.count() + 1
+
+
+def rank_map(*, scope: str, user_ids) -> dict[int, tuple[int, int]]:
+    """{user_id: (rank, points)} for several users in one query (a counted subquery each)."""
+    if not user_ids:
+        return {}
+    outer = Standing.objects.filter(scope=OuterRef("scope"))
+    ahead = (
+        outer.filter(
+            Q(points__gt=OuterRef("points"))
+            | Q(points=OuterRef("points"), reached_at__lt=OuterRef("reached_at"))
+            | Q(
+                points=OuterRef("points"),
+                reached_at=OuterRef("reached_at"),
+                user_id__lt=OuterRef("user_id"),
+            )
+        )
+        .order_by()
+        .values("scope")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        Standing.objects.filter(scope=scope, user_id__in=list(user_ids))
+        .annotate(ahead=Coalesce(Subquery(ahead), Value(0)))
+        .values_list("user_id", "ahead", "points")
+    )
+    return {uid: (n + 1, points) for uid, n, points in rows}
+
+
+def board_top(*, scope: str, limit: int) -> list[Standing]:
+    return list(
+        Standing.objects.filter(scope=scope).select_related("user").order_by(*ORDER)[:limit]
+    )
+
+
+def board_near(*, scope: str, standing: Standing, rank: int, reach: int = 5) -> list[dict]:
+    """The ``reach`` rows above and below ``standing`` (keyset reads along the rank index)."""
+    ahead_q = _ahead(standing.points, standing.reached_at, standing.user_id)
+    board = Standing.objects.filter(scope=scope).select_related("user")
+    above = list(board.filter(ahead_q).order_by("points", "-reached_at", "-user_id")[:reach])
+    below = list(board.exclude(ahead_q).exclude(pk=standing.pk).order_by(*ORDER)[:reach])
+    above.reverse()
+    rows = [(rank - len(above) + i, s) for i, s in enumerate(above)]
+    rows.append((rank, standing))
+    rows += [(rank + 1 + i, s) for i, s in enumerate(below)]
+    return rows
+
+
+def _row_key(user_id: int) -> str:
+    # A stable key per person that does not reveal the id of someone who opted out.
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:board:{user_id}".encode()).hexdigest()
+    return digest[:12]
+
+
+def standing_row(
+    *, rank: int, user, points: int, viewer_id: int | None, viewer_is_ld: bool
+) -> dict:
+    """A board row as a viewer may see it."""
+    hidden = not user.show_on_leaderboards
+    me = user.pk == viewer_id
+    visible = me or viewer_is_ld or not hidden
+    return {
+        "rank": rank,
+        "key": _row_key(user.pk),
+        "name": user.public_name if visible else ANONYMOUS,
+        "hidden": hidden,
+        "points": points,
+        "me": me,
+        "url": reverse("leaderboard:person", args=[user.pk]) if visible else "",
+    }
+
+
+def scope_config(scope: str) -> ScopeSettings | None:
+    return ScopeSettings.objects.filter(scope=scope).first()
+
+
+def team_board(*, scope: str, ranking: str = ScopeSettings.TOTAL) -> list[dict]:
+    """Every team's total and per-active-member average, ranked by ``ranking``."""
+    rows = list(TeamStanding.objects.filter(scope=scope).select_related("team"))
+    if ranking == ScopeSettings.AVERAGE:
+        rows.sort(key=lambda t: (-t.average, -t.points, t.reached_at, t.team_id))
+    else:
+        rows.sort(key=lambda t: (-t.points, t.reached_at, t.team_id))
+    return [
+        {
+            "rank": i,
+            "key": f"t{t.team_id}",
+            "name": t.team.name,
+            "points": t.points,
+            "members": t.members,
+            "average": t.average,
+        }
+        for i, t in enumerate(rows, start=1)
+    ]
+
+
+def board_payload(*, scope: str, user_ids, limit: int | None = None) -> dict:
+    """What one broadcast carries: top N, teams, and the ranks of the users watching.
+
+    A constant number of queries (five) however many users watch; each consumer cuts its own
+    view from it (``payload_for_viewer``) without touching the database.
+    """
+    limit = limit or settings.LEADERBOARD_BOARD_SIZE
+    config = scope_config(scope)
+    ranking = config.team_ranking if config else ScopeSettings.TOTAL
+    top = [
+        {
+            "rank": i,
+            "uid": s.user_id,
+            "name": s.user.public_name,
+            "hidden": not s.user.show_on_leaderboards,
+            "points": s.points,
+        }
+        for i, s in enumerate(board_top(scope=scope, limit=limit), start=1)
+    ]
+    ranks = rank_map(scope=scope, user_ids=user_ids)
+    return {
+        "scope": scope,
+        "label": scopes.label(scope, config.title if config else ""),
+        "generated_at": timezone.now().isoformat(),
+        "frozen": bool(config and config.frozen_at),
+        "ranking": ranking,
+        "top": top,
+        "teams": team_board(scope=scope, ranking=ranking),
+        "ranks": {str(uid): list(value) for uid, value in ranks.items()},
+    }
+
+
+def payload_for_viewer(payload: dict, *, viewer_id: int, viewer_is_ld: bool) -> dict:
+    """One viewer's cut of a broadcast: names they may see, and their own rank only."""
+    top = []
+    for row in payload["top"]:
+        me = row["uid"] == viewer_id
+        visible = me or viewer_is_ld or not row["hidden"]
+        top.append(
+            {
+                "rank": row["rank"],
+                "key": _row_key(row["uid"]),
+                "name": row["name"] if visible else ANONYMOUS,
+                "points": row["points"],
+                "me": me,
+                "url": f"/leaderboard/people/{row['uid']}/" if visible else "",
+            }
+        )
+    mine = payload["ranks"].get(str(viewer_id))
+    return {
+        "type": "board",
+        "scope": payload["scope"],
+        "label": payload["label"],
+        "generated_at": payload["generated_at"],
+        "frozen": payload["frozen"],
+        "ranking": payload["ranking"],
+        "top": top,
+        "teams": payload["teams"],
+        "me": {"rank": mine[0], "points": mine[1]} if mine else None,
+    }
+
+
+def available_scopes() -> list[tuple[str, str]]:
+    """(scope, label) of every board with standings, for the board navigation (cached 60 s)."""
+    found = cache.get("leaderboard:scopes")
+    if found is None:
+        keys = sorted(set(Standing.objects.values_list("scope", flat=True).distinct().order_by()))
+        titles = dict(ScopeSettings.objects.exclude(title="").values_list("scope", "title"))
+        found = [(k, scopes.label(k, titles.get(k, ""))) for k in keys if k != scopes.ALL]
+        cache.set("leaderboard:scopes", found, 60)
+    return found
+
+
+def level_progress(points: int) -> dict:
+    """The level for ``points``, the next one, and the percentage of the way to it."""
+    levels = list(Level.objects.order_by("xp_threshold"))
+    current = None
+    following = None
+    for level in levels:
+        if level.xp_threshold <= points:
+            current = level
+        elif following is None:
+            following = level
+    if following is None:
+        percent = 100
+    else:
+        floor = current.xp_threshold if current else 0
+        percent = int(100 * (points - floor) / max(1, following.xp_threshold - floor))
+    return {
+        "level": current,
+        "next": following,
+        "points": points,
+        "percent": max(0, min(100, percent)),
+        "to_go": following.xp_threshold - points if following else 0,
+    }
+
+
+def person_profile(*, person, viewer) -> dict:
+    """What the recognition page shows about ``person``."""
+    points = (
+        Standing.objects.filter(scope=scopes.ALL, user=person)
+        .values_list("points", flat=True)
+        .first()
+        or 0
+    )
+    return {
+        "progress": level_progress(points),
+        "badges": list(
+            BadgeAward.objects.filter(user=person).select_related("badge", "badge__image")
+        ),
+        "kudos": list(
+            Kudos.objects.filter(recipient=person)
+            .select_related("giver")
+            .order_by("-created_at")[:20]
+        ),
+        "recent": list(PointsAward.objects.filter(user=person).order_by("-created_at", "-pk")[:10])
+        if viewer.pk == person.pk
+        else [],
+    }
+
+
+def profile_visible(*, person, viewer, viewer_is_ld: bool) -> bool:
+    """Someone who opted out of public boards has no public profile (L&D still see it)."""
+    return person.is_active and (
+        person.show_on_leaderboards or person.pk == viewer.pk or viewer_is_ld
+    )
+
+
+def kudos_left(*, user) -> int:
+    from leaderboard.services import kudos_week_start
+
+    given = Kudos.objects.filter(giver=user, created_at__gte=kudos_week_start()).count()
+    return max(0, settings.LEADERBOARD_KUDOS_WEEKLY_BUDGET - given)
+
+
+def top_mentors(*, days: int = 7, limit: int = 3) -> list[dict]:
+    """This week's top mentors by points earned in the last ``days`` days (the spotlight).
+
+    Only people who show on public boards are spotlighted.
+    """
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        PointsAward.objects.filter(
+            created_at__gte=since, user__show_on_leaderboards=True, user__is_active=True
+        )
+        .values("user")
+        .annotate(points=Sum("amount"))
+        .filter(points__gt=0)
+        .order_by("-points", "user")[:limit]
+    )
+    rows = list(rows)
+    from accounts.models import User
+
+    users = User.objects.in_bulk([r["user"] for r in rows])
+    return [
+        {
+            "user": users[r["user"]],
+            "points": r["points"],
+            "url": reverse("leaderboard:person", args=[r["user"]]),
+        }
+        for r in rows
+    ]
