@@ -1,33 +1,40 @@
-"""allauth adapters: who may sign up, and with which e-mail addresses."""
+"""allauth adapters: who may sign up, with which e-mail addresses, and into which team."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
-from django.conf import settings
+from django.shortcuts import render
 
+from accounts.policy import (
+    NOT_INVITED_MESSAGE,
+    SIGNUP_CLOSED,
+    SIGNUP_INVITE,
+    disallowed_domain_message,
+    email_domain_allowed,
+    signup_mode,
+)
+from accounts.selectors import invitation_pending_for_email
+from accounts.services import invitation_accept
 
-def email_domain_allowed(email: str) -> bool:
-    allowed = settings.ACCOUNT_ALLOWED_EMAIL_DOMAINS
-    if not allowed:
-        return True
-    domain = email.rpartition("@")[2].lower()
-    return domain in allowed
-
-
-def disallowed_domain_message(email: str) -> str:
-    domain = email.rpartition("@")[2].lower()
-    allowed = ", ".join(settings.ACCOUNT_ALLOWED_EMAIL_DOMAINS)
-    return (
-        f"Sign-up is limited to company e-mail addresses ({allowed}); "
-        f"“{domain}” is not one of them."
-    )
+# Re-exported for callers that imported them from here.
+__all__ = [
+    "AccountAdapter",
+    "SocialAccountAdapter",
+    "disallowed_domain_message",
+    "email_domain_allowed",
+]
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Applies the company's sign-up policy (open, invitation-only or closed; allowed domains)."""
+    """Applies the company's sign-up policy (open, invitation-only or closed; allowed domains).
+
+    The invitation check itself is in ``SignupExtraForm.clean`` because ``clean_email`` here also
+    runs when a signed-in user adds a second address, which needs no invitation.
+    """
 
     def is_open_for_signup(self, request):
-        return settings.ACCOUNT_SIGNUP_MODE != "closed"
+        return signup_mode() != SIGNUP_CLOSED
 
     def clean_email(self, email):
         email = super().clean_email(email)
@@ -37,10 +44,33 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
-    """SSO sign-ups follow the same domain policy as e-mail sign-ups."""
+    """SSO sign-ups follow the same domain and invitation policy as e-mail sign-ups."""
 
     def is_open_for_signup(self, request, sociallogin):
         email = (sociallogin.user.email or "").strip()
-        return settings.ACCOUNT_SIGNUP_MODE != "closed" and (
-            not email or email_domain_allowed(email)
+        mode = signup_mode()
+        if mode == SIGNUP_CLOSED:
+            return False
+        reason = None
+        if email and not email_domain_allowed(email):
+            reason = disallowed_domain_message(email)
+        elif mode == SIGNUP_INVITE and (
+            not email or invitation_pending_for_email(email=email) is None
+        ):
+            reason = NOT_INVITED_MESSAGE
+        if reason is None:
+            return True
+        if request is None:
+            return False
+        # allauth's generic "sign-up is closed" page would not say why; this one does.
+        raise ImmediateHttpResponse(
+            render(request, "accounts/sso_signup_refused.html", {"reason": reason}, status=403)
         )
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form=form)
+        # An invited SSO user lands in the team L&D chose, like an e-mail sign-up.
+        invitation = invitation_pending_for_email(email=user.email)
+        if invitation is not None:
+            invitation_accept(invitation=invitation, user=user)
+        return user

@@ -15,8 +15,9 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/", include("allauth.urls")),
+    # Ours first: it wraps allauth's SSO login views to explain an unknown provider.
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("leaderboard/", include("leaderboard.urls")),
     path("learn/", include("courses.urls")),
