@@ -1,5 +1,10 @@
 """The site's home page: the landing page for visitors and the dashboard once signed in."""
 
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -14,3 +19,39 @@ class HomePage(Page):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+
+
+class XapiStatement(models.Model):
+    """An xAPI statement waiting for (or accepted by) the company's LRS: the outbox.
+
+    Statements are written in the same transaction as the event they describe and sent in the
+    background, so an LRS outage loses nothing: unsent rows are retried with backoff. The id is
+    the statement's own UUID, so a resend after a lost response is deduplicated by the LRS.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Accepted by the LRS"
+        REJECTED = "rejected", "Refused by the LRS (kept for inspection)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="xapi_statements"
+    )
+    verb = models.CharField(max_length=200)
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.verb} ({self.status})"

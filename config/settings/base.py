@@ -79,6 +79,8 @@ THIRD_PARTY_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "allauth.socialaccount.providers.saml",
+    "django_tasks",
+    "django_tasks_db",
 ]
 LOCAL_APPS = [
     "accounts",
@@ -271,6 +273,22 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# BACKGROUND TASKS
+# ------------------------------------------------------------------------------
+# Django's task framework (the django-tasks backport). "immediate" runs a task right after the
+# request's transaction commits (no worker needed); "database" queues tasks in the database for
+# `manage.py db_worker` processes (production default).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+
 # LOGGING
 # ------------------------------------------------------------------------------
 LOGGING = {
@@ -291,6 +309,17 @@ LOGGING = {
 # Password for demo users made by `manage.py seed_demo` (refused when DEBUG is off).
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "apprentice-demo")
 
+# CHALLENGES
+# ------------------------------------------------------------------------------
+# Which AI answers test cases: "sample" (offline, scripted on each challenge) or "openai" (any
+# OpenAI-compatible chat-completions endpoint at AI_BASE_URL).
+AI_PROVIDER = os.environ.get("AI_PROVIDER", "sample")
+AI_BASE_URL = os.environ.get("AI_BASE_URL", "")
+AI_MODEL = os.environ.get("AI_MODEL", "")
+AI_API_KEY = os.environ.get("AI_API_KEY", "")
+AI_TIMEOUT = float(os.environ.get("AI_TIMEOUT", "20"))
+AI_MAX_RETRIES = int(os.environ.get("AI_MAX_RETRIES", "2"))
+
 # LEADERBOARD
 # ------------------------------------------------------------------------------
 # Most points a user can earn per kind per day (site time zone); kinds not listed are uncapped.
@@ -307,3 +336,14 @@ LEADERBOARD_BOARD_SIZE = 20
 # Kudos each employee can give per week (renews Monday), and points a kudos earns.
 LEADERBOARD_KUDOS_WEEKLY_BUDGET = 5
 LEADERBOARD_KUDOS_POINTS = 5
+
+# HOME (integrations)
+# ------------------------------------------------------------------------------
+# xAPI: learning events go to the company's LRS when XAPI_ENDPOINT is set (e.g.
+# https://lrs.example.com/xapi/), queued in the database and retried until the LRS accepts them.
+XAPI_ENDPOINT = os.environ.get("XAPI_ENDPOINT", "")
+XAPI_USERNAME = os.environ.get("XAPI_USERNAME", "")
+XAPI_PASSWORD = os.environ.get("XAPI_PASSWORD", "")
+XAPI_TIMEOUT = float(os.environ.get("XAPI_TIMEOUT", "10"))
+# The actor's account homePage (identifies people by site account, never by e-mail).
+XAPI_ACTOR_HOMEPAGE = os.environ.get("XAPI_ACTOR_HOMEPAGE", WAGTAILADMIN_BASE_URL)

@@ -25,6 +25,12 @@ REDIS_URL = _required("REDIS_URL")
 
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 
+# Background work (e-mails, xAPI, search indexing) is queued for `manage.py db_worker`.
+TASKS["default"]["BACKEND"] = {  # noqa: F405
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}[os.environ.get("TASKS_BACKEND", "database")]
+
 # SECURITY
 # ------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
