@@ -1,0 +1,123 @@
+"""Forms of the loop steps. They render fields and coerce types; the rules live in services."""
+
+import uuid
+
+from django import forms
+
+from challenges.models import ContextNote, Review, TestJudgement
+
+SCORE_CHOICES = [(str(i), str(i)) for i in range(1, 6)]
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(
+        label="Your rewrite of the response",
+        widget=forms.Textarea(attrs={"rows": 10, "maxlength": 5000}),
+        help_text="Rewrite the AI's answer as it should have been (20 to 5000 characters).",
+    )
+    rationale = forms.CharField(
+        label="Why: what was wrong, and what you changed",
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        help_text="20 to 2000 characters. Reviewers read this first.",
+    )
+
+
+class ReviewForm(forms.Form):
+    accuracy = forms.TypedChoiceField(
+        choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect, label="Accuracy"
+    )
+    tone = forms.TypedChoiceField(
+        choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect, label="Tone"
+    )
+    completeness = forms.TypedChoiceField(
+        choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect, label="Completeness"
+    )
+    policy_fit = forms.TypedChoiceField(
+        choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect, label="Policy fit"
+    )
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        help_text="Required when any score is below 3: say what would make it better.",
+    )
+
+    def scores(self) -> dict[str, int]:
+        return {c: self.cleaned_data[c] for c in Review.CRITERIA}
+
+
+class ContextNoteForm(forms.Form):
+    client_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    kind = forms.ChoiceField(choices=[("", "Choose…"), *ContextNote.KIND_CHOICES], label="Kind")
+    title = forms.CharField(max_length=150, label="Title")
+    text = forms.CharField(
+        label="What the AI did not know",
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": 3000}),
+        help_text="The policy, practice, rule or fact, in words a colleague (or an AI) can use.",
+    )
+    skills = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Skills"
+    )
+
+    def __init__(self, *args, skills=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].choices = [(str(s.pk), s.name) for s in skills]
+
+
+class TestCaseForm(forms.Form):
+    __test__ = False
+
+    client_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    input_text = forms.CharField(
+        label="Your tricky input",
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        help_text="A message a real user might send that could trip the AI up.",
+    )
+    must = forms.CharField(
+        label="A good answer must…", widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000})
+    )
+    must_not = forms.CharField(
+        label="A good answer must not…", widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000})
+    )
+
+
+class JudgementForm(forms.Form):
+    verdict = forms.ChoiceField(choices=TestJudgement.VERDICT_CHOICES)
+
+
+class ReflectionForm(forms.Form):
+    what_changed = forms.CharField(
+        label="What changed in how you see this AI's work?",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+    )
+    what_remains = forms.CharField(
+        label="What remains unsolved or risky?",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+    )
+    tip = forms.CharField(
+        required=False,
+        label="A tip for colleagues",
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+    )
+    shared = forms.BooleanField(
+        required=False, label="Share in the cross-team insights feed (your name is shown)"
+    )
+
+
+def step_forms(*, challenge, drafts: dict[str, dict], skills) -> dict[str, forms.Form]:
+    """Unbound forms for each step, pre-filled from the user's drafts."""
+    correct_initial = {"text": challenge.output, **drafts.get("correct", {})}
+    return {
+        "correct": CorrectionForm(initial=correct_initial),
+        "context": ContextNoteForm(initial=_initial(drafts, "context"), skills=skills),
+        "test": TestCaseForm(initial=_initial(drafts, "test")),
+        "reflect": ReflectionForm(initial=_initial(drafts, "reflect")),
+    }
+
+
+def _initial(drafts: dict[str, dict], step: str) -> dict:
+    data = dict(drafts.get(step, {}))
+    # A stale token in a draft would make the next submit look like a repeat of an old one.
+    data.pop("client_token", None)
+    if step == "reflect":
+        data["shared"] = data.get("shared") in ("on", "true", "1", True)
+    return data

@@ -1,1 +1,0 @@
-"""Models of the challenges app (filled in by its issue)."""

@@ -1,0 +1,271 @@
+"""Reads of the challenges app that are more than a one-line query.
+
+Each returns what one page needs in a bounded number of queries (asserted by tests).
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+
+from accounts.roles import is_ld
+from challenges import scoring
+from challenges.models import (
+    ChallengePage,
+    ContextNote,
+    Correction,
+    Draft,
+    Endorsement,
+    EvalRun,
+    Flag,
+    FlagSubmission,
+    FlawCategory,
+    Reflection,
+    Review,
+    TestCase,
+    TestJudgement,
+    Upvote,
+)
+from challenges.models.pages import STEPS
+
+
+@dataclass
+class SentenceRow:
+    """One sentence of the output as a row of the no-JavaScript Observe form."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    checked: bool = False
+    category: str = ""
+    note: str = ""
+
+
+@dataclass
+class SpanRow:
+    """A passage flagged by text selection (the JavaScript enhancement), kept across re-renders."""
+
+    key: str
+    start: int
+    end: int
+    text: str
+    category: str = ""
+    note: str = ""
+
+
+@dataclass
+class ObserveState:
+    rows: list[SentenceRow]
+    spans: list[SpanRow] = field(default_factory=list)
+
+
+def observe_state(*, output: str, data: dict[str, str]) -> ObserveState:
+    """The Observe form's rows, filled from a draft or a posted form (same flat field names)."""
+    rows = []
+    for i, span in enumerate(scoring.sentences(output)):
+        rows.append(
+            SentenceRow(
+                index=i,
+                start=span.start,
+                end=span.end,
+                text=output[span.start : span.end],
+                checked=bool(data.get(f"s{i}")),
+                category=data.get(f"s{i}-category", ""),
+                note=data.get(f"s{i}-note", ""),
+            )
+        )
+    spans = []
+    for key in sorted(k for k in data if k.startswith("span-") and k.endswith("-start")):
+        name = key[: -len("-start")]
+        try:
+            start, end = int(data[key]), int(data.get(f"{name}-end", ""))
+        except ValueError:
+            continue
+        spans.append(
+            SpanRow(
+                key=name.removeprefix("span-"),
+                start=start,
+                end=end,
+                text=output[max(0, start) : max(0, end)],
+                category=data.get(f"{name}-category", ""),
+                note=data.get(f"{name}-note", ""),
+            )
+        )
+    return ObserveState(rows=rows, spans=spans)
+
+
+def challenge_list_for(*, index, user) -> list[dict]:
+    """Live challenges under ``index`` with the user's progress through the steps."""
+    challenges = list(
+        ChallengePage.objects.live().child_of(index).specific().prefetch_related("skills")
+    )
+    done: dict[int, set[str]] = {c.pk: set() for c in challenges}
+    if user.is_authenticated and challenges:
+        ids = list(done)
+        for model, step in (
+            (FlagSubmission, "observe"),
+            (Correction, "correct"),
+            (ContextNote, "context"),
+            (TestCase, "test"),
+            (Reflection, "reflect"),
+        ):
+            for cid in model.objects.filter(user=user, challenge_id__in=ids).values_list(
+                "challenge_id", flat=True
+            ):
+                done[cid].add(step)
+    return [
+        {"page": c, "done": len(done[c.pk]), "steps": len(c.open_steps()) or 1} for c in challenges
+    ]
+
+
+def challenge_page_context(*, challenge: ChallengePage, user) -> dict:
+    """Everything the challenge page shows this user (answer key only after submitting, or L&D)."""
+    staff = is_ld(user)
+    drafts = {d.step: d.data for d in Draft.objects.filter(user=user, challenge=challenge)}
+    submission = (
+        FlagSubmission.objects.filter(user=user, challenge=challenge)
+        .prefetch_related("flags__category")
+        .first()
+    )
+    show_key = staff or submission is not None
+    answer_key = []
+    if show_key:
+        flaws = list(challenge.flaws.select_related("category"))
+        found = {}
+        if submission is not None:
+            found = {f.matched_flaw_id: f for f in submission.flags.all() if f.matched_flaw_id}
+        answer_key = [{"flaw": flaw, "found_by": found.get(flaw.pk)} for flaw in flaws]
+    correction = (
+        Correction.objects.filter(user=user, challenge=challenge)
+        .prefetch_related("reviews")
+        .first()
+    )
+    notes = list(
+        ContextNote.objects.filter(user=user, challenge=challenge).prefetch_related("skills")
+    )
+    test_cases = list(
+        TestCase.objects.filter(user=user, challenge=challenge).annotate(
+            judged_by_me=Exists(TestJudgement.objects.filter(test_case=OuterRef("pk"), judge=user))
+        )
+    )
+    reflection = Reflection.objects.filter(user=user, challenge=challenge).first()
+    done = {
+        "observe": submission is not None,
+        "correct": correction is not None,
+        "context": bool(notes),
+        "test": bool(test_cases),
+        "reflect": reflection is not None,
+    }
+    return {
+        "is_ld": staff,
+        "steps": [
+            {"key": s, "open": getattr(challenge, f"open_{s}"), "done": done[s]} for s in STEPS
+        ],
+        "skills": list(challenge.skills.all()),
+        "categories": list(FlawCategory.objects.filter(is_active=True)),
+        "drafts": drafts,
+        "observe": observe_state(output=challenge.output, data=drafts.get("observe", {})),
+        "submission": submission,
+        "answer_key": answer_key,
+        "correction": correction,
+        "notes": notes,
+        "test_cases": test_cases,
+        "reflection": reflection,
+        "provider": {"name": settings.AI_PROVIDER, "model": _provider_model(challenge)},
+    }
+
+
+def _provider_model(challenge: ChallengePage) -> str:
+    if settings.AI_PROVIDER == "openai":
+        return settings.AI_MODEL
+    return challenge.model_name or "sample"
+
+
+def review_queue(*, user, limit: int = 20) -> list[Correction]:
+    """Corrections this user may review: never their own or already reviewed; colleagues from
+    other teams first, then the least-reviewed, then the oldest."""
+    team = user.current_team
+    other_team = (
+        Case(
+            When(Q(team__isnull=False) & ~Q(team=team), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        if team is not None
+        else Value(0)
+    )
+    return list(
+        Correction.objects.exclude(user=user)
+        .exclude(Exists(Review.objects.filter(correction=OuterRef("pk"), reviewer=user)))
+        .filter(challenge__live=True)
+        .annotate(other_team_first=other_team)
+        .select_related("challenge")
+        .order_by("other_team_first", "review_count", "created_at", "pk")[:limit]
+    )
+
+
+def judge_queue(*, user, limit: int = 20) -> list[TestCase]:
+    """Colleagues' open test cases this user has not judged, least-judged first."""
+    return list(
+        TestCase.objects.filter(status=TestCase.OPEN)
+        .exclude(user=user)
+        .exclude(Exists(TestJudgement.objects.filter(test_case=OuterRef("pk"), judge=user)))
+        .select_related("challenge")
+        .order_by("peer_judgement_count", "created_at", "pk")[:limit]
+    )
+
+
+def context_library(*, query: str = "", kind: str = "", skill: str = "") -> list[ContextNote]:
+    """Approved context notes, searched in title and text, optionally by kind and skill."""
+    notes = ContextNote.objects.filter(status=ContextNote.APPROVED)
+    for word in query.split()[:8]:
+        notes = notes.filter(Q(title__icontains=word) | Q(text__icontains=word))
+    if kind:
+        notes = notes.filter(kind=kind)
+    if skill:
+        notes = notes.filter(skills__slug=skill)
+    return list(
+        notes.select_related("user", "challenge")
+        .prefetch_related("skills")
+        .order_by("-endorsement_count", "-created_at")
+        .distinct()[:100]
+    )
+
+
+def pending_context_notes(*, user, limit: int = 50) -> list[ContextNote]:
+    """Notes waiting for L&D, with whether this user endorsed each (for the endorse button)."""
+    return list(
+        ContextNote.objects.filter(status=ContextNote.PENDING)
+        .annotate(endorsed_by_me=Exists(Endorsement.objects.filter(note=OuterRef("pk"), user=user)))
+        .select_related("user", "challenge")
+        .order_by("-endorsement_count", "created_at")[:limit]
+    )
+
+
+def insights_feed(*, user, limit: int = 50) -> list[Reflection]:
+    """Shared reflections, newest first, with whether this user upvoted each."""
+    return list(
+        Reflection.objects.filter(shared=True)
+        .annotate(upvoted_by_me=Exists(Upvote.objects.filter(reflection=OuterRef("pk"), user=user)))
+        .select_related("user", "team", "challenge")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def evaluation_summary(*, challenge: ChallengePage) -> dict:
+    """The challenge's evaluation suite: verdicts when judged ("then") and each re-run ("now")."""
+    test_cases = list(TestCase.objects.filter(challenge=challenge).order_by("pk"))
+    decided = [t for t in test_cases if t.status != TestCase.OPEN]
+    passed = sum(1 for t in decided if t.status == TestCase.PASSED)
+    runs = list(EvalRun.objects.filter(challenge=challenge).prefetch_related("results")[:10])
+    return {
+        "test_cases": test_cases,
+        "then": {"passed": passed, "decided": len(decided), "total": len(test_cases)},
+        "runs": runs,
+        "latest": runs[0] if runs else None,
+    }
+
+
+def flags_for(submission: FlagSubmission) -> list[Flag]:
+    return list(submission.flags.select_related("category", "matched_flaw"))

@@ -1,0 +1,35 @@
+"""Every write of the challenges app that has business rules, one module per loop step.
+
+Services are keyword-only and atomic; they raise ``django.core.exceptions.ValidationError``
+with full-sentence messages for the user, and award points only through
+``leaderboard.services.points_award`` (idempotent per source key, so retries never double-count).
+"""
+
+from challenges.services.context import (
+    context_note_endorse,
+    context_note_review,
+    context_note_submit,
+)
+from challenges.services.correct import correction_mark_gold, correction_submit, review_submit
+from challenges.services.drafts import draft_discard, draft_save
+from challenges.services.observe import FlagInput, flags_submit
+from challenges.services.reflect import reflection_submit, reflection_upvote
+from challenges.services.testing import eval_run, testcase_judge, testcase_run
+
+__all__ = [
+    "FlagInput",
+    "context_note_endorse",
+    "context_note_review",
+    "context_note_submit",
+    "correction_mark_gold",
+    "correction_submit",
+    "draft_discard",
+    "draft_save",
+    "eval_run",
+    "flags_submit",
+    "reflection_submit",
+    "reflection_upvote",
+    "review_submit",
+    "testcase_judge",
+    "testcase_run",
+]

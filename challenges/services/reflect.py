@@ -1,0 +1,78 @@
+"""Reflect: reflections (private or shared) and upvotes in the insights feed."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from challenges.models import ChallengePage, Reflection, Upvote
+from challenges.services.common import STEP_SKILLS, UPVOTE_POINTS, check_length, require_open
+from leaderboard.services import points_award
+
+
+def reflection_submit(
+    *,
+    user,
+    challenge: ChallengePage,
+    what_changed: str,
+    what_remains: str,
+    tip: str = "",
+    shared: bool = False,
+) -> Reflection:
+    """Record a user's reflection on a challenge (one per challenge; a retry returns the first)."""
+    existing = Reflection.objects.filter(user=user, challenge=challenge).first()
+    if existing is not None:
+        return existing
+    require_open(challenge, "reflect")
+    errors = []
+    for label, value, low, high in (
+        ("What changed", what_changed, 10, 2000),
+        ("What remains", what_remains, 10, 2000),
+    ):
+        try:
+            check_length(value, label=label, minimum=low, maximum=high)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if len((tip or "").strip()) > 1000:
+        errors.append("Your tip is too long: the limit is 1000 characters.")
+    if errors:
+        raise ValidationError(errors)
+    from challenges.services.drafts import draft_discard
+
+    try:
+        with transaction.atomic():
+            reflection = Reflection.objects.create(
+                user=user,
+                challenge=challenge,
+                team=user.current_team,
+                what_changed=what_changed.strip(),
+                what_remains=what_remains.strip(),
+                tip=(tip or "").strip(),
+                shared=shared,
+            )
+            draft_discard(user=user, challenge=challenge, step="reflect")
+    except IntegrityError:
+        return Reflection.objects.get(user=user, challenge=challenge)
+    return reflection
+
+
+def reflection_upvote(*, user, reflection: Reflection) -> bool:
+    """Upvote a shared reflection (points to its author). False when already upvoted."""
+    if reflection.user_id == user.pk:
+        raise PermissionDenied("You cannot upvote your own reflection.")
+    if not reflection.shared:
+        raise PermissionDenied("This reflection is private.")
+    try:
+        with transaction.atomic():
+            Upvote.objects.create(reflection=reflection, user=user)
+            Reflection.objects.filter(pk=reflection.pk).update(upvote_count=F("upvote_count") + 1)
+            points_award(
+                user=reflection.user,
+                amount=UPVOTE_POINTS,
+                kind="reflection.upvoted",
+                source_key=f"reflection:{reflection.pk}:upvote:user:{user.pk}",
+                skill=STEP_SKILLS["reflect"],
+                reason="A colleague upvoted your reflection.",
+            )
+    except IntegrityError:
+        return False
+    return True

@@ -1,0 +1,408 @@
+"""Plain views of the challenges app: step submissions, drafts, reviews, library, insights.
+
+The challenge page itself is a Wagtail page (ChallengePage.serve); the step forms post here. A
+rejected submission re-renders the challenge page with the user's input and the reasons, and
+keeps the input as a server-side draft, so nothing typed is lost.
+"""
+
+import contextlib
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.roles import is_ld
+from challenges import selectors, services
+from challenges.ai import AIUnavailable
+from challenges.forms import (
+    ContextNoteForm,
+    CorrectionForm,
+    JudgementForm,
+    ReflectionForm,
+    ReviewForm,
+    TestCaseForm,
+)
+from challenges.models import ChallengePage, ContextNote, Correction, Reflection, TestCase
+from challenges.models.pages import STEPS
+
+
+def _challenge(page_id: int) -> ChallengePage:
+    return get_object_or_404(ChallengePage.objects.live(), pk=page_id)
+
+
+def _post_dict(post) -> dict:
+    return {
+        key: (values if len(values) > 1 else values[0])
+        for key, values in post.lists()
+        if key != "csrfmiddlewaretoken"
+    }
+
+
+def _back(challenge: ChallengePage, step: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{challenge.url}#step-{step}")
+
+
+def _refuse(request, message: str, status: int = 403):
+    return render(request, "challenges/refused.html", {"message": message}, status=status)
+
+
+def _rerender(request, challenge, *, step, errors, form=None, observe_data=None):
+    """Show the challenge page again with the user's input and what was wrong with it."""
+    data = _post_dict(request.POST)
+    # An oversized input is still shown back below, just not kept as a draft.
+    with contextlib.suppress(ValidationError):
+        services.draft_save(user=request.user, challenge=challenge, step=step, data=data)
+    context = challenge.get_context(request)
+    if form is not None:
+        context["forms"][step] = form
+    if observe_data is not None:
+        context["observe"] = selectors.observe_state(output=challenge.output, data=observe_data)
+    context["step_errors"] = {step: list(errors)}
+    context["error_step"] = step
+    return TemplateResponse(request, challenge.get_template(request), context, status=400)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _flags_from_post(challenge: ChallengePage, post) -> list[services.FlagInput]:
+    state = selectors.observe_state(output=challenge.output, data=_post_dict(post))
+    flags = [
+        services.FlagInput(row.start, row.end, _int(row.category), row.note)
+        for row in state.rows
+        if row.checked
+    ]
+    flags += [
+        services.FlagInput(span.start, span.end, _int(span.category), span.note)
+        for span in state.spans
+    ]
+    return flags
+
+
+@login_required
+@require_POST
+def observe_submit(request, page_id: int):
+    challenge = _challenge(page_id)
+    flags = _flags_from_post(challenge, request.POST)
+    try:
+        services.flags_submit(user=request.user, challenge=challenge, flags=flags)
+    except ValidationError as exc:
+        return _rerender(
+            request,
+            challenge,
+            step="observe",
+            errors=exc.messages,
+            observe_data=_post_dict(request.POST),
+        )
+    messages.success(request, "Flags submitted. Compare them with the answer key below.")
+    return _back(challenge, "observe")
+
+
+@login_required
+@require_POST
+def correct_submit(request, page_id: int):
+    challenge = _challenge(page_id)
+    form = CorrectionForm(request.POST)
+    errors = []
+    if form.is_valid():
+        try:
+            services.correction_submit(user=request.user, challenge=challenge, **form.cleaned_data)
+        except ValidationError as exc:
+            errors = exc.messages
+    else:
+        errors = ["Please write both your rewrite and why you changed it."]
+    if errors:
+        return _rerender(request, challenge, step="correct", errors=errors, form=form)
+    messages.success(request, "Correction submitted. Two colleagues will review it.")
+    return _back(challenge, "correct")
+
+
+@login_required
+@require_POST
+def context_submit(request, page_id: int):
+    challenge = _challenge(page_id)
+    form = ContextNoteForm(request.POST, skills=challenge.skills.all())
+    errors = []
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.context_note_submit(
+                user=request.user,
+                challenge=challenge,
+                kind=data["kind"],
+                title=data["title"],
+                text=data["text"],
+                skill_ids=[int(s) for s in data["skills"]],
+                client_token=data["client_token"],
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+    else:
+        errors = ["Please fill in the kind, a title and the note."]
+    if errors:
+        return _rerender(request, challenge, step="context", errors=errors, form=form)
+    messages.success(request, "Context note added. Colleagues can endorse it; L&D reviews it.")
+    return _back(challenge, "context")
+
+
+@login_required
+@require_POST
+def test_submit(request, page_id: int):
+    challenge = _challenge(page_id)
+    form = TestCaseForm(request.POST)
+    errors = []
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.testcase_run(
+                user=request.user,
+                challenge=challenge,
+                input_text=data["input_text"],
+                must=data["must"],
+                must_not=data["must_not"],
+                client_token=data["client_token"],
+            )
+        except (ValidationError, AIUnavailable) as exc:
+            errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+    else:
+        errors = ["Please write the input and what a good answer must and must not do."]
+    if errors:
+        return _rerender(request, challenge, step="test", errors=errors, form=form)
+    messages.success(request, "The AI answered your test. Judge whether it passed.")
+    return _back(challenge, "test")
+
+
+@login_required
+@require_POST
+def testcase_judge(request, pk: int):
+    test_case = get_object_or_404(TestCase.objects.select_related("challenge"), pk=pk)
+    form = JudgementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose pass or fail.")
+    else:
+        try:
+            services.testcase_judge(
+                judge=request.user, test_case=test_case, verdict=form.cleaned_data["verdict"]
+            )
+            messages.success(request, "Thank you: your verdict is recorded.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    if test_case.user_id == request.user.pk:
+        return _back(test_case.challenge.specific, "test")
+    return HttpResponseRedirect("/challenge/reviews/#judge")
+
+
+@login_required
+@require_POST
+def reflect_submit(request, page_id: int):
+    challenge = _challenge(page_id)
+    form = ReflectionForm(request.POST)
+    errors = []
+    if form.is_valid():
+        try:
+            services.reflection_submit(user=request.user, challenge=challenge, **form.cleaned_data)
+        except ValidationError as exc:
+            errors = exc.messages
+    else:
+        errors = ["Please say what changed and what remains."]
+    if errors:
+        return _rerender(request, challenge, step="reflect", errors=errors, form=form)
+    messages.success(request, "Reflection saved.")
+    return _back(challenge, "reflect")
+
+
+@require_POST
+def draft_save(request, page_id: int, step: str):
+    """Save what the user typed (JSON: {"data": {...}}, or a form post from sendBeacon)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": "Your session has expired. Sign in again."}, status=401)
+    if step not in STEPS:
+        return JsonResponse({"error": "Unknown step."}, status=404)
+    challenge = _challenge(page_id)
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}").get("data", {})
+        except (ValueError, AttributeError):
+            return JsonResponse({"error": "The draft was not valid JSON."}, status=400)
+    else:
+        data = _post_dict(request.POST)
+    try:
+        draft = services.draft_save(user=request.user, challenge=challenge, step=step, data=data)
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    return JsonResponse({"saved_at": draft.updated_at.isoformat()})
+
+
+@login_required
+@require_GET
+def review_queue(request):
+    return render(
+        request,
+        "challenges/review_queue.html",
+        {
+            "corrections": selectors.review_queue(user=request.user),
+            "test_cases": selectors.judge_queue(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_correction(request, pk: int):
+    correction = get_object_or_404(Correction.objects.select_related("challenge"), pk=pk)
+    if correction.user_id == request.user.pk:
+        return _refuse(request, "You cannot review your own correction.")
+    challenge = correction.challenge.specific
+    already = correction.reviews.filter(reviewer=request.user).exists()
+    form = ReviewForm(request.POST or None)
+    errors = []
+    if request.method == "POST":
+        if already:
+            errors = ["You have already reviewed this correction; each person reviews it once."]
+        elif form.is_valid():
+            try:
+                services.review_submit(
+                    reviewer=request.user,
+                    correction=correction,
+                    scores=form.scores(),
+                    comment=form.cleaned_data["comment"],
+                )
+                messages.success(request, "Review submitted. Thank you!")
+                return HttpResponseRedirect("/challenge/reviews/")
+            except ValidationError as exc:
+                errors = exc.messages
+        else:
+            errors = ["Give each of the four criteria a score from 1 to 5."]
+    return render(
+        request,
+        "challenges/review_form.html",
+        {
+            "correction": correction,
+            "challenge": challenge,
+            "form": form,
+            "errors": errors,
+            "already": already,
+            "is_ld": is_ld(request.user),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def correction_gold(request, pk: int):
+    correction = get_object_or_404(Correction, pk=pk)
+    try:
+        services.correction_mark_gold(by=request.user, correction=correction)
+    except PermissionDenied as exc:
+        return _refuse(request, str(exc))
+    messages.success(request, "Marked as gold.")
+    return HttpResponseRedirect(f"/challenge/reviews/{pk}/")
+
+
+@login_required
+@require_GET
+def context_library(request):
+    query = request.GET.get("q", "").strip()[:200]
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in dict(ContextNote.KIND_CHOICES) else ""
+    skill = request.GET.get("skill", "")[:80]
+    from courses.models import Skill
+
+    return render(
+        request,
+        "challenges/context_library.html",
+        {
+            "notes": selectors.context_library(query=query, kind=kind, skill=skill),
+            "pending": selectors.pending_context_notes(user=request.user),
+            "query": query,
+            "kind": kind,
+            "skill": skill,
+            "kinds": ContextNote.KIND_CHOICES,
+            "skills": Skill.objects.all(),
+            "is_ld": is_ld(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def context_endorse(request, pk: int):
+    note = get_object_or_404(ContextNote, pk=pk)
+    try:
+        if services.context_note_endorse(user=request.user, note=note):
+            messages.success(request, "Endorsed.")
+        else:
+            messages.info(request, "You had already endorsed this note.")
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return HttpResponseRedirect("/challenge/library/#pending")
+
+
+@login_required
+@require_POST
+def context_review(request, pk: int):
+    note = get_object_or_404(ContextNote, pk=pk)
+    try:
+        services.context_note_review(
+            by=request.user, note=note, approve=request.POST.get("decision") == "approve"
+        )
+    except PermissionDenied as exc:
+        return _refuse(request, str(exc))
+    messages.success(request, f"“{note.title}” reviewed.")
+    return HttpResponseRedirect("/challenge/library/#pending")
+
+
+@login_required
+@require_GET
+def insights(request):
+    return render(
+        request,
+        "challenges/insights.html",
+        {"reflections": selectors.insights_feed(user=request.user)},
+    )
+
+
+@login_required
+@require_POST
+def reflection_upvote(request, pk: int):
+    reflection = get_object_or_404(Reflection, pk=pk, shared=True)
+    try:
+        if services.reflection_upvote(user=request.user, reflection=reflection):
+            messages.success(request, "Upvoted.")
+        else:
+            messages.info(request, "You had already upvoted this reflection.")
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return HttpResponseRedirect(f"/challenge/insights/#reflection-{pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation(request, page_id: int):
+    challenge = _challenge(page_id)
+    if not is_ld(request.user):
+        return _refuse(request, "The evaluation suite is for L&D.")
+    if request.method == "POST":
+        try:
+            run = services.eval_run(challenge=challenge, by=request.user)
+            messages.success(
+                request, f"Re-run with {run.provider} ({run.model}): {run.passed}/{run.total} pass."
+            )
+        except AIUnavailable as exc:
+            messages.error(request, str(exc))
+        return HttpResponseRedirect(request.path)
+    return render(
+        request,
+        "challenges/evaluation.html",
+        {"challenge": challenge, **selectors.evaluation_summary(challenge=challenge)},
+    )
