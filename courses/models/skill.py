@@ -1,4 +1,4 @@
-"""Models of the courses app: skills, and (added by the courses issue) modules and lessons."""
+"""The Skill snippet: the nine skills of a good AI mentor (and any L&D add)."""
 
 from django.core.validators import RegexValidator
 from django.db import models

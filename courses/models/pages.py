@@ -1,0 +1,152 @@
+"""The learning pages L&D authors in Wagtail: SkillIndexPage > SkillModulePage > LessonPage."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import LessonStreamBlock
+
+
+class SkillIndexPage(Page):
+    """The catalogue of skill modules (``/skills/``), grouped by skill."""
+
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["courses.SkillModulePage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = selectors.module_cards(index=self, user=request.user)
+        return context
+
+
+class SkillModulePage(Page):
+    """A module teaching one skill: an ordered set of lessons, worth points when all are done."""
+
+    LEVELS = [
+        ("introductory", "Introductory"),
+        ("intermediate", "Intermediate"),
+        ("advanced", "Advanced"),
+    ]
+
+    skill = models.ForeignKey(
+        "courses.Skill",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="modules",
+        help_text="Leave empty only for an orientation module about the platform itself.",
+    )
+    summary = models.TextField(max_length=600, help_text="One or two sentences for the catalogue.")
+    level = models.CharField(max_length=20, choices=LEVELS, default="introductory")
+    estimated_minutes = models.PositiveSmallIntegerField(default=30)
+    completion_points = models.PositiveSmallIntegerField(
+        default=50, help_text="Points for completing every lesson of this module."
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("skill"),
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("level"),
+                FieldPanel("estimated_minutes"),
+                FieldPanel("completion_points"),
+            ],
+            heading="Level, time and points",
+        ),
+        FieldPanel("hero_image"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.FilterField("level"),
+        index.RelatedFields("skill", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["courses.SkillIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = "skill module"
+
+    @property
+    def skill_slug(self) -> str:
+        """The slug points are tagged with ("" for an orientation module)."""
+        return self.skill.slug if self.skill_id else ""
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.module_page_context(module=self, user=request.user))
+        return context
+
+
+class LessonPage(Page):
+    """One lesson of a module. Signed-in employees only: it records their progress."""
+
+    summary = models.TextField(max_length=400, blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(default=10)
+    completion_points = models.PositiveSmallIntegerField(
+        default=10, help_text="Points for completing this lesson (once per person)."
+    )
+    body = StreamField(LessonStreamBlock())
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("estimated_minutes"), FieldPanel("completion_points")],
+            heading="Time and points",
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["courses.SkillModulePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "lesson"
+
+    def serve(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.lesson_page_context(lesson=self, user=request.user))
+        return context
+
+    def quiz_blocks(self) -> list:
+        """The quiz blocks of the body, in order (each with a stable ``id``)."""
+        return [block for block in self.body if block.block_type == "quiz"]
+
+    def reflection_blocks(self) -> list:
+        return [block for block in self.body if block.block_type == "reflection"]

@@ -1,0 +1,296 @@
+"""Reads for learning pages, dashboards and L&D reports.
+
+Each page's context is built here in a fixed, small number of queries (lesson pages assert it),
+whatever the number of lessons or attempts.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from wagtail.models import Page
+
+from accounts.models import Membership, Team, User
+from accounts.roles import is_ld
+from courses.models import (
+    Assignment,
+    LessonPage,
+    LessonProgress,
+    ModuleCompletion,
+    QuizAttempt,
+    ReflectionAnswer,
+    SkillModulePage,
+)
+
+
+def user_points_total(user) -> int:
+    """All points the user holds in the ledger (0 for visitors)."""
+    if not user.is_authenticated:
+        return 0
+    from leaderboard.models import PointsAward
+
+    return PointsAward.objects.filter(user=user).aggregate(total=Sum("amount"))["total"] or 0
+
+
+def _percent(done: int, total: int) -> int:
+    return round(100 * done / total) if total else 0
+
+
+def module_cards(*, index: Page, user) -> list[dict]:
+    """The index's live modules in tree order, each with lesson count and the user's progress."""
+    modules = list(
+        SkillModulePage.objects.live().child_of(index).select_related("skill").order_by("path")
+    )
+    lessons = list(
+        LessonPage.objects.live().descendant_of(index).values_list("pk", "path").order_by("path")
+    )
+    steplen = Page.steplen
+    lessons_by_module: dict[str, list[int]] = {}
+    for pk, path in lessons:
+        lessons_by_module.setdefault(path[:-steplen], []).append(pk)
+    done: set[int] = set()
+    if user.is_authenticated and lessons:
+        done = set(
+            LessonProgress.objects.filter(
+                user=user, lesson_id__in=[pk for pk, _ in lessons]
+            ).values_list("lesson_id", flat=True)
+        )
+    cards = []
+    for module in modules:
+        ids = lessons_by_module.get(module.path, [])
+        count = sum(1 for pk in ids if pk in done)
+        cards.append(
+            {
+                "module": module,
+                "lesson_count": len(ids),
+                "done_count": count,
+                "percent": _percent(count, len(ids)),
+            }
+        )
+    return cards
+
+
+def module_page_context(*, module: SkillModulePage, user) -> dict:
+    """Lessons in order with the user's progress, where to continue, and their assignment."""
+    lessons = list(LessonPage.objects.live().child_of(module).order_by("path"))
+    done: set[int] = set()
+    completed = None
+    assignment = None
+    if user.is_authenticated:
+        done = set(
+            LessonProgress.objects.filter(
+                user=user, lesson_id__in=[lesson.pk for lesson in lessons]
+            ).values_list("lesson_id", flat=True)
+        )
+        completed = ModuleCompletion.objects.filter(user=user, module=module).first()
+        assignment = next((a for a in assignments_for_user(user) if a.module.pk == module.pk), None)
+    rows = [{"lesson": lesson, "done": lesson.pk in done} for lesson in lessons]
+    next_lesson = next((row["lesson"] for row in rows if not row["done"]), None)
+    return {
+        "lessons": rows,
+        "done_count": len(done),
+        "percent": _percent(len(done), len(lessons)),
+        "continue_lesson": next_lesson,
+        "started": bool(done),
+        "completion": completed,
+        "assignment": assignment,
+        "points_total": user_points_total(user),
+    }
+
+
+def lesson_page_context(*, lesson: LessonPage, user) -> dict:
+    """Module, previous/next, progress, quiz state, the user's reflections and their points."""
+    module = (
+        SkillModulePage.objects.select_related("skill")
+        .filter(path=lesson.path[: -Page.steplen])
+        .first()
+    )
+    siblings = []
+    if module is not None:
+        siblings = list(
+            LessonPage.objects.live()
+            .child_of(module)
+            .order_by("path")
+            .only("pk", "title", "url_path", "path", "depth")
+        )
+    ids = [s.pk for s in siblings]
+    position = ids.index(lesson.pk) if lesson.pk in ids else None
+    done: set[int] = set()
+    attempts: list[QuizAttempt] = []
+    reflections: dict[str, ReflectionAnswer] = {}
+    if user.is_authenticated:
+        done = set(
+            LessonProgress.objects.filter(user=user, lesson_id__in=[*ids, lesson.pk]).values_list(
+                "lesson_id", flat=True
+            )
+        )
+        attempts = list(QuizAttempt.objects.filter(user=user, lesson=lesson))
+        reflections = {
+            r.block_id: r for r in ReflectionAnswer.objects.filter(user=user, lesson=lesson)
+        }
+    quiz_state: dict[str, dict] = {}
+    for attempt in attempts:  # newest first
+        state = quiz_state.setdefault(attempt.block_id, {"attempt": attempt, "best": attempt})
+        if attempt.score_percent > state["best"].score_percent:
+            state["best"] = attempt
+    reflection_counts = {}
+    if is_ld(user) and lesson.reflection_blocks():
+        # L&D sees how many wrote a reflection, never what they wrote.
+        reflection_counts = {block.id: 0 for block in lesson.reflection_blocks()}
+        reflection_counts.update(
+            ReflectionAnswer.objects.filter(lesson=lesson)
+            .values_list("block_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    return {
+        "module": module,
+        "previous_lesson": siblings[position - 1] if position else None,
+        "next_lesson": siblings[position + 1]
+        if position is not None and position + 1 < len(siblings)
+        else None,
+        "lesson_number": position + 1 if position is not None else None,
+        "lesson_total": len(siblings),
+        "is_complete": lesson.pk in done,
+        "module_percent": _percent(len(done & set(ids)), len(ids)),
+        "has_quiz": bool(lesson.quiz_blocks()),
+        "quiz_state": quiz_state,
+        "reflections": reflections,
+        "reflection_counts": reflection_counts,
+        "points_total": user_points_total(user),
+    }
+
+
+@dataclass
+class AssignedModule:
+    """A module assigned to the user (directly or through their team) and how far they are."""
+
+    module: SkillModulePage
+    due_date: datetime.date
+    via_team: Team | None
+    done_count: int
+    lesson_count: int
+    completed: bool
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.completed else _percent(self.done_count, self.lesson_count)
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.completed and self.due_date < timezone.localdate()
+
+    @property
+    def days_left(self) -> int:
+        return (self.due_date - timezone.localdate()).days
+
+
+def assignments_for_user(user: User) -> list[AssignedModule]:
+    """Live modules assigned to ``user`` or their current team, soonest due first.
+
+    When a module is assigned both ways, the earlier due date wins. Used by the home dashboard.
+    """
+    if not user.is_authenticated:
+        return []
+    team = user.current_team
+    target = Q(user=user)
+    if team is not None:
+        target |= Q(team=team)
+    assignments = (
+        Assignment.objects.filter(target, module__live=True)
+        .select_related("module", "module__skill", "team")
+        .order_by("due_date", "pk")
+    )
+    by_module: dict[int, Assignment] = {}
+    for assignment in assignments:
+        by_module.setdefault(assignment.module_id, assignment)
+    if not by_module:
+        return []
+    modules = {a.module_id: a.module for a in by_module.values()}
+    lessons = list(
+        LessonPage.objects.live().filter(_children_q(modules.values())).values_list("pk", "path")
+    )
+    steplen = Page.steplen
+    path_to_module = {m.path: m.pk for m in modules.values()}
+    lesson_module = {pk: path_to_module.get(path[:-steplen]) for pk, path in lessons}
+    done_lessons = set(
+        LessonProgress.objects.filter(user=user, lesson_id__in=lesson_module).values_list(
+            "lesson_id", flat=True
+        )
+    )
+    completed = set(
+        ModuleCompletion.objects.filter(user=user, module_id__in=modules).values_list(
+            "module_id", flat=True
+        )
+    )
+    result = []
+    for module_id, assignment in by_module.items():
+        ids = [pk for pk, mid in lesson_module.items() if mid == module_id]
+        result.append(
+            AssignedModule(
+                module=assignment.module,
+                due_date=assignment.due_date,
+                via_team=assignment.team,
+                done_count=sum(1 for pk in ids if pk in done_lessons),
+                lesson_count=len(ids),
+                completed=module_id in completed,
+            )
+        )
+    return result
+
+
+def _children_q(modules) -> Q:
+    query = Q(pk__in=[])
+    for module in modules:
+        query |= Q(path__startswith=module.path, depth=module.depth + 1)
+    return query
+
+
+@dataclass
+class AssignmentReport:
+    """For L&D Managers: who an assignment is for, and how many of them have completed it."""
+
+    assignment: Assignment
+    people: int
+    completed: int
+
+    @property
+    def percent(self) -> int:
+        return _percent(self.completed, self.people)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.completed < self.people and self.assignment.due_date < timezone.localdate()
+
+
+def assignment_reports() -> list[AssignmentReport]:
+    """Completion of every assignment, per team (current members) or per person."""
+    assignments = list(
+        Assignment.objects.select_related("module", "team", "user").order_by("due_date", "pk")
+    )
+    team_ids = {a.team_id for a in assignments if a.team_id}
+    members: dict[int, set[int]] = {}
+    for team_id, user_id in Membership.objects.filter(
+        team_id__in=team_ids, ended_at__isnull=True, user__is_active=True
+    ).values_list("team_id", "user_id"):
+        members.setdefault(team_id, set()).add(user_id)
+    completions = set(
+        ModuleCompletion.objects.filter(
+            module_id__in={a.module_id for a in assignments}
+        ).values_list("module_id", "user_id")
+    )
+    reports = []
+    for assignment in assignments:
+        people = (
+            members.get(assignment.team_id, set()) if assignment.team_id else {assignment.user_id}
+        )
+        done = sum(1 for user_id in people if (assignment.module_id, user_id) in completions)
+        reports.append(AssignmentReport(assignment=assignment, people=len(people), completed=done))
+    return reports
+
+
+def learning_search(query: str):
+    """Live modules and lessons matching ``query`` (Wagtail search), best first."""
+    pages = Page.objects.live().type(SkillModulePage, LessonPage).specific()
+    return pages.search(query)

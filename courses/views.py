@@ -1,0 +1,170 @@
+"""Learning actions (quiz, complete, reflect), assignments, certificates and search under /learn/.
+
+Views stay thin: they parse the request, call a service or selector, and render or redirect.
+Invalid input re-renders the lesson with the employee's answers kept and a specific message.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from accounts.roles import is_ld_manager
+from courses import selectors, services
+from courses.forms import AssignmentForm
+from courses.models import LessonPage, ModuleCompletion, SkillModulePage
+
+
+def _live_lesson(lesson_id: int) -> LessonPage:
+    return get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+
+
+def _render_lesson(request, lesson: LessonPage, extra: dict, status: int) -> TemplateResponse:
+    context = lesson.get_context(request)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(context.get(key), dict):
+            context[key] = {**context[key], **value}
+        else:
+            context[key] = value
+    return TemplateResponse(request, lesson.get_template(request), context, status=status)
+
+
+def _completion_message(request, completion) -> None:
+    if completion is None or not completion.created:
+        return
+    text = f"Lesson complete: +{completion.lesson_points} points."
+    if completion.module_completed:
+        text += f" Module complete: +{completion.module_points} points. Your certificate is ready."
+    messages.success(request, text)
+
+
+@login_required
+@require_POST
+def quiz_submit(request, lesson_id: int, block_id: str):
+    lesson = _live_lesson(lesson_id)
+    answers = {key[2:]: request.POST.getlist(key) for key in request.POST if key.startswith("q-")}
+    try:
+        outcome = services.quiz_submit(
+            user=request.user, lesson=lesson, block_id=block_id, answers=answers
+        )
+    except LookupError:
+        raise Http404("This lesson has no such quiz.") from None
+    except services.QuizInputError as error:
+        messages.error(request, error.message)
+        state = {block_id: {"selected": answers, "errors": error.errors, "attempt": None}}
+        return _render_lesson(request, lesson, {"quiz_state": state}, status=400)
+    attempt = outcome.attempt
+    verdict = "Passed" if attempt.passed else "Not passed yet — you can try again"
+    messages.info(
+        request,
+        f"You got {attempt.correct_count} of {attempt.question_count} right "
+        f"({attempt.score_percent}%). {verdict}.",
+    )
+    _completion_message(request, outcome.completion)
+    return redirect(f"{lesson.url}#quiz-{block_id}")
+
+
+@login_required
+@require_POST
+def lesson_mark_complete(request, lesson_id: int):
+    lesson = _live_lesson(lesson_id)
+    try:
+        completion = services.lesson_complete(user=request.user, lesson=lesson)
+    except services.CoursesError as error:
+        messages.error(request, error.message)
+        return redirect(lesson.url)
+    if not completion.created:
+        messages.info(request, "You have already completed this lesson.")
+    _completion_message(request, completion)
+    return redirect(lesson.url)
+
+
+@login_required
+@require_POST
+def reflection_save(request, lesson_id: int, block_id: str):
+    lesson = _live_lesson(lesson_id)
+    text = request.POST.get("text", "")
+    try:
+        services.reflection_save(user=request.user, lesson=lesson, block_id=block_id, text=text)
+    except LookupError:
+        raise Http404("This lesson has no such reflection prompt.") from None
+    except services.CoursesError as error:
+        extra = {
+            "reflection_drafts": {block_id: text},
+            "reflection_errors": {block_id: error.message},
+        }
+        return _render_lesson(request, lesson, extra, status=400)
+    messages.success(request, "Reflection saved. Only you can read it.")
+    return redirect(f"{lesson.url}#reflection-{block_id}")
+
+
+@login_required
+def my_learning(request):
+    """The employee's assigned modules with due dates, overdue marks and progress."""
+    return render(
+        request,
+        "courses/my_learning.html",
+        {
+            "assignments": selectors.assignments_for_user(request.user),
+            "points_total": selectors.user_points_total(request.user),
+        },
+    )
+
+
+@login_required
+def assignments(request):
+    """L&D Managers assign modules and follow completion per team."""
+    if not is_ld_manager(request.user):
+        raise PermissionDenied("Only L&D Managers can assign modules.")
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assignment = services.assignment_create(
+                module=data["module"],
+                team=data["team"],
+                user=data.get("user"),
+                due_date=data["due_date"],
+                assigned_by=request.user,
+            )
+        except services.CoursesError as error:
+            form.add_error(None, error.message)
+        else:
+            target = assignment.team or assignment.user.public_name
+            messages.success(
+                request,
+                f"“{assignment.module.title}” is assigned to {target}, "
+                f"due {assignment.due_date:%d %b %Y}.",
+            )
+            return redirect("courses:assignments")
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "courses/assignments.html",
+        {"form": form, "reports": selectors.assignment_reports()},
+        status=status,
+    )
+
+
+@login_required
+def certificate(request, module_id: int):
+    """A printable certificate, for the signed-in user only and only once the module is done."""
+    module = get_object_or_404(SkillModulePage.objects.live(), pk=module_id)
+    completion = ModuleCompletion.objects.filter(user=request.user, module=module).first()
+    if completion is None:
+        raise Http404("You have not completed this module yet.")
+    return render(
+        request,
+        "courses/certificate.html",
+        {"module": module, "completion": completion, "learner": request.user},
+    )
+
+
+def search(request):
+    """Search the live modules and lessons."""
+    query = request.GET.get("q", "").strip()[:200]
+    results = list(selectors.learning_search(query)[:30]) if query else []
+    return render(request, "courses/search.html", {"query": query, "results": results})
