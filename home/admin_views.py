@@ -67,3 +67,94 @@ def onboarding_export_csv(request):
     stamp = timezone.now().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="apprentice-employees-{stamp}.csv"'
     return response
+
+
+class AnalyticsFilterForm(forms.Form):
+    """Filters of the analytics page; every field optional."""
+
+    team = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All teams", label="Team"
+    )
+    skill = forms.ChoiceField(required=False, label="Skill")
+    start = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from accounts.models import Team
+        from courses.models import Skill
+
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.order_by("name")
+        self.fields["skill"].choices = [
+            ("", "All skills"),
+            *list(Skill.objects.values_list("slug", "name")),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError("The end date is before the start date.")
+        return data
+
+    def filters(self):
+        from home.analytics.selectors import Filters
+
+        if not self.is_bound or not self.is_valid():
+            return Filters()
+        data = self.cleaned_data
+        return Filters(
+            team=data.get("team"),
+            skill=data.get("skill") or "",
+            start=data.get("start"),
+            end=data.get("end"),
+        )
+
+
+def analytics(request):
+    """L&D analytics: tables with charts, filtered; each downloadable as CSV or XLSX."""
+    from home.analytics.charts import svg_chart
+    from home.analytics.selectors import analytics_tables
+
+    _require_manager(request)
+    form = AnalyticsFilterForm(request.GET or None)
+    tables = analytics_tables(form.filters())
+    download = request.GET.get("download")
+    if download:
+        fmt = request.GET.get("format", "csv")
+        table = next((t for t in tables if t.slug == download), None)
+        if table is None or fmt not in {"csv", "xlsx"}:
+            return HttpResponse("Unknown table or format.", status=404, content_type="text/plain")
+        stamp = timezone.now().strftime("%Y%m%d")
+        if fmt == "csv":
+            response = HttpResponse(table.to_csv(), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(
+                table.to_xlsx(),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{table.slug}-{stamp}.{fmt}"'
+        return response
+    sections = []
+    for table in tables:
+        chart = None
+        if table.chart_value is not None and table.rows:
+            chart = svg_chart(
+                labels=[str(r[table.chart_label]) for r in table.rows],
+                values=[r[table.chart_value] for r in table.rows],
+                title=f"{table.title}: {table.columns[table.chart_value]}",
+                kind=table.chart_kind,
+                chart_id=f"chart-{table.slug}",
+            )
+        sections.append({"table": table, "chart": chart})
+    query = request.GET.copy()
+    query.pop("download", None)
+    query.pop("format", None)
+    return TemplateResponse(
+        request,
+        "home/admin/analytics.html",
+        {"form": form, "sections": sections, "query": query.urlencode()},
+    )

@@ -8,6 +8,7 @@ from accounts.roles import is_ld_manager
 from home import admin_views
 
 admin_urlpatterns = [
+    path("analytics/", admin_views.analytics, name="analytics"),
     path("onboarding/", admin_views.onboarding, name="onboarding"),
     path("onboarding/export.csv", admin_views.onboarding_export_csv, name="onboarding_export"),
 ]
@@ -27,4 +28,11 @@ class ManagerMenuItem(MenuItem):
 def register_onboarding_menu_item():
     return ManagerMenuItem(
         "Onboarding", reverse("home_admin:onboarding"), icon_name="group", order=850
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_analytics_menu_item():
+    return ManagerMenuItem(
+        "Analytics", reverse("home_admin:analytics"), icon_name="view", order=840
     )

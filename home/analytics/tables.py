@@ -1,0 +1,55 @@
+"""A small table type shared by the analytics page, its charts and its downloads."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+
+@dataclass
+class Table:
+    """A titled table of plain values. ``chart`` names the column to plot (or None)."""
+
+    slug: str
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    description: str = ""
+    chart_label: int = 0
+    chart_value: int | None = None
+    chart_kind: str = "bar"  # "bar" or "line"
+
+    def to_csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(self.columns)
+        for row in self.rows:
+            writer.writerow(["" if v is None else v for v in row])
+        return out.getvalue()
+
+    def to_xlsx(self) -> bytes:
+        book = Workbook()
+        sheet = book.active
+        sheet.title = self.title[:31]
+        sheet.append(self.columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in self.rows:
+            sheet.append([_xlsx_value(v) for v in row])
+        for index, column in enumerate(self.columns, start=1):
+            width = max([len(str(column))] + [len(str(r[index - 1])) for r in self.rows[:200]])
+            sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = min(
+                width + 2, 60
+            )
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+
+def _xlsx_value(value):
+    # Text that looks like a formula must stay text in a spreadsheet (CSV/formula injection).
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
+        return "'" + value
+    return value

@@ -1,0 +1,153 @@
+"""L&D analytics: figures from the database, filters, CSV/XLSX, access, bounded queries."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from accounts import roles
+from home.analytics.stats import krippendorff_alpha
+from leaderboard.services import points_award
+from tests.accounts.factories import TeamFactory, UserFactory
+
+URL = "/admin/programme/analytics/"
+
+
+@pytest.fixture
+def manager_client(client, db):
+    client.force_login(UserFactory(roles=[roles.LD_MANAGER]))
+    return client
+
+
+@pytest.fixture
+def programme(db):
+    """Two teams: Claims has 3 members (2 active), Payroll has 1 member (active)."""
+    claims = TeamFactory(name="Claims", department="Operations")
+    payroll = TeamFactory(name="Payroll", department="Finance")
+    a, b, _idle = (UserFactory(team=claims) for _ in range(3))
+    c = UserFactory(team=payroll)
+    points_award(
+        user=a, amount=10, kind="lesson.completed", source_key="t:1", skill="data-literacy"
+    )
+    points_award(
+        user=a, amount=5, kind="challenge.flags", source_key="t:2", skill="critical-thinking"
+    )
+    points_award(user=b, amount=7, kind="lesson.completed", source_key="t:3", skill="data-literacy")
+    points_award(
+        user=c, amount=20, kind="lesson.completed", source_key="t:4", skill="data-literacy"
+    )
+    return claims, payroll
+
+
+def download(client, table, fmt="csv", **params):
+    return client.get(URL, {**params, "download": table, "format": fmt})
+
+
+def test_only_ld_managers_see_analytics(client, db):
+    client.force_login(UserFactory(roles=[roles.LD_AUTHOR]))
+    assert client.get(URL).status_code in {302, 403}
+    assert download(client, "participation-team").status_code in {302, 403}
+
+
+def test_participation_csv_matches_the_database(manager_client, programme):
+    response = download(manager_client, "participation-team")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [
+        "Team",
+        "Department",
+        "Members",
+        "Active members",
+        "Participation %",
+        "Points",
+    ]
+    by_team = {r[0]: r for r in rows[1:]}
+    assert by_team["Claims"][2:] == ["3", "2", "66.7", "22"]
+    assert by_team["Payroll"][2:] == ["1", "1", "100.0", "20"]
+
+
+def test_filters_narrow_the_figures(manager_client, programme):
+    claims, _ = programme
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                download(
+                    manager_client, "participation-team", team=claims.pk, skill="data-literacy"
+                ).content.decode()
+            )
+        )
+    )
+    assert [r[0] for r in rows[1:]] == ["Claims"]
+    assert rows[1][3:] == ["2", "66.7", "17"]
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    body = manager_client.get(URL, {"start": tomorrow}).content.decode()
+    assert body.count("No data for these filters.") >= 2
+
+
+def test_end_before_start_is_explained_not_a_500(manager_client, programme):
+    response = manager_client.get(URL, {"start": "2026-05-02", "end": "2026-05-01"})
+    assert response.status_code == 200
+    assert "The end date is before the start date." in response.content.decode()
+    response = manager_client.get(URL, {"start": "not-a-date"})
+    assert response.status_code == 200
+    assert "Enter a valid date." in response.content.decode()
+
+
+def test_xlsx_download_has_the_same_figures(manager_client, programme):
+    response = download(manager_client, "participation-team", fmt="xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][0] == "Team"
+    assert ["Claims", "Operations", 3, 2, 66.7, 22] in values
+
+
+def test_unknown_download_is_a_404(manager_client, programme):
+    assert download(manager_client, "nope").status_code == 404
+    assert download(manager_client, "participation-team", fmt="pdf").status_code == 404
+
+
+def test_page_shows_accessible_charts_with_escaped_labels(manager_client, programme):
+    TeamFactory(name="<script>alert(1)</script>")
+    body = manager_client.get(URL).content.decode()
+    assert 'role="img"' in body
+    assert "<desc" in body
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;" in body
+
+
+def test_analytics_queries_do_not_grow_with_people(
+    manager_client, programme, django_assert_max_num_queries
+):
+    team = TeamFactory()
+    for i in range(40):
+        user = UserFactory(team=team)
+        points_award(user=user, amount=1, kind="lesson.completed", source_key=f"bulk:{i}")
+    with django_assert_max_num_queries(30):
+        assert manager_client.get(URL).status_code == 200
+
+
+def test_krippendorff_alpha_known_values():
+    # Perfect agreement.
+    assert krippendorff_alpha({1: [3, 3], 2: [5, 5], 3: [1, 1]}) == pytest.approx(1.0)
+    # Krippendorff (2011) interval example, coders A-D over 12 units with missing values:
+    # published alpha (interval) = 0.849.
+    data = {
+        1: [1, 1, None, 1],
+        2: [2, 2, 3, 2],
+        3: [3, 3, 3, 3],
+        4: [3, 3, 3, 3],
+        5: [2, 2, 2, 2],
+        6: [1, 2, 3, 4],
+        7: [4, 4, 4, 4],
+        8: [1, 1, 2, 1],
+        9: [2, 2, 2, 2],
+        10: [None, 5, 5, 5],
+        11: [None, None, 1, 1],
+        12: [None, None, 3, None],
+    }
+    assert krippendorff_alpha(data) == pytest.approx(0.849, abs=0.001)
+    assert krippendorff_alpha(data, metric="nominal") == pytest.approx(0.743, abs=0.001)
+    assert krippendorff_alpha({1: [2], 2: [None, 4]}) is None
