@@ -20,6 +20,14 @@ class HomePage(Page):
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
 
+    def get_context(self, request, *args, **kwargs):
+        from home.selectors import dashboard_context
+
+        context = super().get_context(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            context["dashboard"] = dashboard_context(request.user)
+        return context
+
 
 class XapiStatement(models.Model):
     """An xAPI statement waiting for (or accepted by) the company's LRS: the outbox.
