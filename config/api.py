@@ -11,3 +11,4 @@ api = NinjaAPI(
 )
 
 # Apps add their routers here, e.g. api.add_router("/leaderboard/", "leaderboard.api.router").
+api.add_router("/leaderboard/", "leaderboard.api.router")

@@ -9,7 +9,8 @@
 3. An award that commits after the pending key is cleared starts the next window, so nothing
    is missed and a burst becomes one update per interval.
 
-With nobody watching, the pending key just expires: a new socket starts from a fresh snapshot.
+With nobody watching, nobody clears the pending key: a socket that connects clears it (so the
+next award pings again) and starts from a fresh snapshot that includes everything before.
 """
 
 import uuid

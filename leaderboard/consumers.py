@@ -92,6 +92,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(broadcast.group_name(self.board), self.channel_name)
         await self.channel_layer.group_add(broadcast.user_group(user.pk), self.channel_name)
         await database_sync_to_async(_presence_add)(self.channel_name, self.board, user.pk)
+        # A pending mark left by a ping nobody heard would mute this board until it expires;
+        # clearing it costs at most one extra broadcast, and the snapshot below covers the rest.
+        await database_sync_to_async(broadcast.clear_pending)(self.board)
         await self.accept()
         await self.send_snapshot()
 

@@ -83,3 +83,7 @@ def label(scope: str, title: str = "") -> str:
     if kind == "week":
         return f"Challenge week {rest}"
     return rest.replace("-", " ").capitalize()
+
+
+def month_key_now() -> str:
+    return month_key(timezone.now())

@@ -1,0 +1,74 @@
+"""The leaderboard's JSON API (django-ninja), mounted at /api/v1/leaderboard/."""
+
+from datetime import datetime
+
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from accounts.roles import is_ld
+from leaderboard import scopes, selectors
+
+router = Router(tags=["leaderboard"])
+
+
+class RowOut(Schema):
+    rank: int
+    key: str
+    name: str
+    points: int
+    me: bool
+    url: str
+
+
+class MeOut(Schema):
+    rank: int
+    points: int
+
+
+class BoardOut(Schema):
+    scope: str
+    label: str
+    generated_at: datetime
+    top: list[RowOut]
+    me: MeOut | None
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class BoardQuery(Schema):
+    limit: int = Field(20, ge=1, le=100, description="How many rows of the top to return.")
+
+
+@router.get("/{scope}/", response={200: BoardOut, 404: ErrorOut})
+def board(request, scope: str, query: Query[BoardQuery]):
+    """The same board as the page: the top ``limit`` rows and the caller's own row."""
+    try:
+        key = scopes.resolve(scope)
+    except scopes.UnknownScope as exc:
+        return Status(404, {"detail": str(exc)})
+    viewer_is_ld = is_ld(request.user)
+    config = selectors.scope_config(key)
+    standing, rank = selectors.standing_rank(scope=key, user=request.user)
+    top = [
+        selectors.standing_row(
+            rank=i,
+            user=s.user,
+            points=s.points,
+            viewer_id=request.user.pk,
+            viewer_is_ld=viewer_is_ld,
+        )
+        for i, s in enumerate(selectors.board_top(scope=key, limit=query.limit), start=1)
+    ]
+    return Status(
+        200,
+        {
+            "scope": key,
+            "label": scopes.label(key, config.title if config else ""),
+            "generated_at": timezone.now(),
+            "top": top,
+            "me": {"rank": rank, "points": standing.points} if standing else None,
+        },
+    )

@@ -1,0 +1,145 @@
+/* Live leaderboard: redraws the board from websocket snapshots without a reload, marks rank
+   changes, and reconnects with backoff (each new connection starts with a fresh snapshot, so a
+   reconnect is also a resync). No dependencies. */
+(function () {
+  "use strict";
+  var board = document.querySelector("[data-lb-board]");
+  if (!board || !("WebSocket" in window)) { return; }
+  var kind = board.getAttribute("data-lb-kind");
+  var near = board.getAttribute("data-lb-near") === "1";
+  var path = board.getAttribute("data-lb-ws");
+  var rowsEl = board.querySelector("[data-lb-rows]");
+  var statusEl = board.querySelector("[data-lb-status]");
+  var meEl = board.querySelector("[data-lb-me]");
+  var attempt = 0;
+  var updates = 0;
+  // Close codes the server uses when reconnecting cannot help.
+  var FINAL = { 4001: "You signed out: live updates stopped.", 4401: "Sign in to see live updates.",
+    4403: "Live updates are not available from this page.", 4404: "This board has no live updates." };
+
+  function ranksNow() {
+    var ranks = {};
+    rowsEl.querySelectorAll("tr[data-key]").forEach(function (tr) {
+      var cell = tr.querySelector("[data-rank]");
+      if (cell) { ranks[tr.getAttribute("data-key")] = parseInt(cell.textContent, 10); }
+    });
+    return ranks;
+  }
+
+  function cell(text, className) {
+    var td = document.createElement("td");
+    td.textContent = text;
+    if (className) { td.className = className; }
+    return td;
+  }
+
+  function nameCell(row) {
+    var td = document.createElement("td");
+    if (row.url) {
+      var a = document.createElement("a");
+      a.href = row.url;
+      a.textContent = row.name;
+      td.appendChild(a);
+    } else {
+      td.textContent = row.name;
+    }
+    if (row.me) {
+      var tag = document.createElement("span");
+      tag.className = "tag";
+      tag.textContent = "you";
+      td.appendChild(document.createTextNode(" "));
+      td.appendChild(tag);
+    }
+    return td;
+  }
+
+  function markChange(tr, before, rank) {
+    if (before === undefined) { tr.classList.add("lb-row--new"); return; }
+    if (before === rank) { return; }
+    var up = rank < before;
+    tr.classList.add(up ? "lb-row--up" : "lb-row--down");
+    var note = document.createElement("span");
+    note.className = "lb-move";
+    note.textContent = up ? " ▲" + (before - rank) : " ▼" + (rank - before);
+    note.setAttribute("aria-label", (up ? "up " : "down ") + Math.abs(before - rank));
+    tr.querySelector("[data-rank]").appendChild(note);
+  }
+
+  function redraw(data) {
+    var before = ranksNow();
+    var rows = kind === "teams" ? data.teams : data.top;
+    var fragment = document.createDocumentFragment();
+    rows.forEach(function (row) {
+      var tr = document.createElement("tr");
+      tr.setAttribute("data-key", row.key);
+      var rankCell = cell(String(row.rank));
+      rankCell.setAttribute("data-rank", "");
+      tr.appendChild(rankCell);
+      if (kind === "teams") {
+        tr.appendChild(cell(row.name));
+        tr.appendChild(cell(String(row.points), "lb-num"));
+        tr.appendChild(cell(String(row.members), "lb-num"));
+        tr.appendChild(cell(String(row.average), "lb-num"));
+      } else {
+        if (row.me) { tr.className = "lb-row--me"; }
+        tr.appendChild(nameCell(row));
+        tr.appendChild(cell(String(row.points), "lb-num"));
+      }
+      markChange(tr, before[row.key], row.rank);
+      fragment.appendChild(tr);
+    });
+    if (!rows.length) {
+      var empty = document.createElement("tr");
+      var td = cell("No points on this board yet.", "empty");
+      td.colSpan = kind === "teams" ? 5 : 3;
+      empty.appendChild(td);
+      fragment.appendChild(empty);
+    }
+    rowsEl.replaceChildren(fragment);
+  }
+
+  function showMe(me) {
+    if (!meEl) { return; }
+    meEl.replaceChildren();
+    if (!me) { meEl.textContent = "You have no points on this board yet."; return; }
+    var rank = document.createElement("strong");
+    rank.textContent = "#" + me.rank;
+    var points = document.createElement("strong");
+    points.textContent = String(me.points);
+    meEl.append("You are ", rank, " with ", points, " points.");
+  }
+
+  function onBoard(data) {
+    // The "near me" list is drawn by the server; live updates keep the viewer's own rank fresh.
+    if (!(kind === "people" && near)) { redraw(data); }
+    showMe(data.me);
+    updates += 1;
+    board.setAttribute("data-lb-updates", String(updates));
+    var at = new Date(data.generated_at);
+    statusEl.textContent = "Live · updated " + at.toLocaleTimeString();
+  }
+
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + window.location.host + path);
+    socket.addEventListener("open", function () {
+      attempt = 0;
+      statusEl.textContent = "Live";
+    });
+    socket.addEventListener("message", function (event) {
+      var data;
+      try { data = JSON.parse(event.data); } catch (e) { return; }
+      if (data && data.type === "board") { onBoard(data); }
+    });
+    socket.addEventListener("close", function (event) {
+      if (FINAL[event.code]) { statusEl.textContent = FINAL[event.code]; return; }
+      // Exponential backoff with jitter, so a restarted server is not stampeded.
+      var delay = Math.min(30000, 1000 * Math.pow(2, attempt)) + Math.floor(Math.random() * 500);
+      attempt += 1;
+      statusEl.textContent = "Connection lost; reconnecting…";
+      window.setTimeout(connect, delay);
+    });
+  }
+
+  connect();
+}());

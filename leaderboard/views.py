@@ -1,0 +1,223 @@
+"""Board pages, recognition pages, kudos, and the Open Badges 2.0 hosted endpoints.
+
+Views stay thin: reads through ``selectors``, writes through ``services``.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from accounts.roles import is_ld
+from leaderboard import scopes, selectors, services
+from leaderboard.models import Badge, BadgeAward, Notification
+
+MAX_LIMIT = 100
+
+
+def _scope_or_404(request, raw: str):
+    try:
+        return scopes.resolve(raw), None
+    except scopes.UnknownScope as exc:
+        response = render(
+            request, "leaderboard/unknown_scope.html", {"message": str(exc)}, status=404
+        )
+        return None, response
+
+
+def _limit(request) -> tuple[int, str]:
+    raw = request.GET.get("limit")
+    default = settings.LEADERBOARD_BOARD_SIZE
+    if raw in (None, ""):
+        return default, ""
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        return (
+            default,
+            f"The limit must be a whole number from 1 to {MAX_LIMIT}; showing {default}.",
+        )
+    return int(raw), ""
+
+
+def _board_common(request, scope: str) -> dict:
+    config = selectors.scope_config(scope)
+    return {
+        "scope": scope,
+        "scope_label": scopes.label(scope, config.title if config else ""),
+        "config": config,
+        "frozen": bool(config and config.frozen_at),
+        "scope_nav": selectors.available_scopes(),
+        "month_scope": scopes.month_key_now(),
+        "ws_path": f"/ws/leaderboard/{scope}/",
+    }
+
+
+@login_required
+@require_GET
+def board(request, scope: str = scopes.ALL):
+    """An individual board: top N, the viewer's own rank, and a "near me" view."""
+    scope, error = _scope_or_404(request, scope)
+    if error:
+        return error
+    limit, limit_error = _limit(request)
+    viewer_is_ld = is_ld(request.user)
+    standing, rank = selectors.standing_rank(scope=scope, user=request.user)
+    near = request.GET.get("view") == "near"
+    rows = (
+        selectors.board_near(scope=scope, standing=standing, rank=rank)
+        if near and standing
+        else list(enumerate(selectors.board_top(scope=scope, limit=limit), start=1))
+    )
+    context = _board_common(request, scope) | {
+        "rows": [
+            selectors.standing_row(
+                rank=r,
+                user=s.user,
+                points=s.points,
+                viewer_id=request.user.pk,
+                viewer_is_ld=viewer_is_ld,
+            )
+            for r, s in rows
+        ],
+        "me": {"rank": rank, "points": standing.points} if standing else None,
+        "near": near,
+        "limit": limit,
+        "limit_error": limit_error,
+        "viewer_is_ld": viewer_is_ld,
+    }
+    return render(request, "leaderboard/board.html", context)
+
+
+@login_required
+@require_GET
+def team_board(request, scope: str):
+    """A team board: total and per-active-member average, ranked by the scope's setting."""
+    scope, error = _scope_or_404(request, scope)
+    if error:
+        return error
+    context = _board_common(request, scope)
+    ranking = context["config"].team_ranking if context["config"] else "total"
+    context |= {"teams": selectors.team_board(scope=scope, ranking=ranking), "ranking": ranking}
+    return render(request, "leaderboard/teams.html", context)
+
+
+@login_required
+def person(request, user_id: int):
+    """A colleague's recognition: level, badges, kudos received; give kudos from here."""
+    person = get_object_or_404(User, pk=user_id)
+    viewer_is_ld = is_ld(request.user)
+    if not selectors.profile_visible(person=person, viewer=request.user, viewer_is_ld=viewer_is_ld):
+        raise Http404("This profile is not public.")
+    own = person.pk == request.user.pk
+    context = selectors.person_profile(person=person, viewer=request.user) | {
+        "person": person,
+        "own": own,
+        "kudos_left": selectors.kudos_left(user=request.user),
+        "notifications": list(Notification.objects.filter(user=person)[:10]) if own else [],
+    }
+    response = render(request, "leaderboard/person.html", context)
+    if own:
+        services.notifications_mark_read(user=request.user)
+    return response
+
+
+@login_required
+@require_POST
+def kudos_give(request, user_id: int):
+    """Give kudos to a colleague (POST from their profile page)."""
+    recipient = get_object_or_404(User, pk=user_id)
+    viewer_is_ld = is_ld(request.user)
+    if not selectors.profile_visible(
+        person=recipient, viewer=request.user, viewer_is_ld=viewer_is_ld
+    ):
+        raise Http404("This profile is not public.")
+    try:
+        services.kudos_give(
+            giver=request.user, recipient=recipient, message=request.POST.get("message", "")
+        )
+    except services.LeaderboardError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Your kudos to {recipient.public_name} are on their way.")
+    return redirect("leaderboard:person", user_id=recipient.pk)
+
+
+# Open Badges 2.0 (hosted verification). Public, as a verifier must fetch them; an assertion's
+# id is a random UUID and names the recipient only by a salted hash of their e-mail address.
+
+OB_CONTEXT = "https://w3id.org/openbadges/v2"
+
+
+def _absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def _ld_json(data: dict) -> JsonResponse:
+    return JsonResponse(data, content_type="application/ld+json")
+
+
+@require_GET
+def ob_issuer(request):
+    return _ld_json(
+        {
+            "@context": OB_CONTEXT,
+            "type": "Issuer",
+            "id": _absolute(request, reverse("leaderboard:ob_issuer")),
+            "name": settings.WAGTAIL_SITE_NAME,
+            "url": _absolute(request, "/"),
+            "email": settings.DEFAULT_FROM_EMAIL.split("<")[-1].rstrip(">"),
+        }
+    )
+
+
+@require_GET
+def ob_badge_class(request, slug: str):
+    badge = get_object_or_404(Badge, slug=slug)
+    image = (
+        badge.image.get_rendition("original").url
+        if badge.image
+        else static("leaderboard/badge.svg")
+    )
+    return _ld_json(
+        {
+            "@context": OB_CONTEXT,
+            "type": "BadgeClass",
+            "id": _absolute(request, reverse("leaderboard:ob_badge", args=[badge.slug])),
+            "name": badge.name,
+            "description": badge.description,
+            "image": _absolute(request, image),
+            "criteria": {"narrative": badge.get_criteria_display()},
+            "issuer": _absolute(request, reverse("leaderboard:ob_issuer")),
+        }
+    )
+
+
+def recipient_identity(email: str, salt: str) -> str:
+    return "sha256$" + hashlib.sha256((email.lower() + salt).encode()).hexdigest()
+
+
+@require_GET
+def ob_assertion(request, uid):
+    award = get_object_or_404(BadgeAward.objects.select_related("badge", "user"), uid=uid)
+    return _ld_json(
+        {
+            "@context": OB_CONTEXT,
+            "type": "Assertion",
+            "id": _absolute(request, reverse("leaderboard:ob_assertion", args=[award.uid])),
+            "recipient": {
+                "type": "email",
+                "hashed": True,
+                "salt": award.salt,
+                "identity": recipient_identity(award.user.email, award.salt),
+            },
+            "badge": _absolute(request, reverse("leaderboard:ob_badge", args=[award.badge.slug])),
+            "verification": {"type": "hosted"},
+            "issuedOn": award.awarded_at.isoformat(),
+        }
+    )

@@ -1,0 +1,195 @@
+"""The live board websocket, driven with WebsocketCommunicator against the real ASGI stack."""
+
+import json
+import time
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from config.asgi import application
+from leaderboard.consumers import _build_broadcast
+from leaderboard.models import BoardPresence
+from leaderboard.services import points_award
+from tests.accounts.factories import UserFactory
+
+pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+@database_sync_to_async
+def make_user(**kwargs):
+    return UserFactory(**kwargs)
+
+
+@database_sync_to_async
+def session_for(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@database_sync_to_async
+def award(user, amount, key, **kwargs):
+    return points_award(user=user, amount=amount, kind="challenge.flags", source_key=key, **kwargs)
+
+
+def socket(path="/ws/leaderboard/all/", session=None, origin="http://testserver"):
+    headers = [(b"host", b"testserver")]
+    if origin:
+        headers.append((b"origin", origin.encode()))
+    if session:
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={session}".encode()))
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def connected_socket(user, path="/ws/leaderboard/all/"):
+    communicator = socket(path, session=await session_for(user))
+    connected, _ = await communicator.connect()
+    assert connected
+    snapshot = await communicator.receive_json_from(timeout=3)
+    assert snapshot["type"] == "board"
+    return communicator, snapshot
+
+
+async def test_anonymous_socket_is_refused():
+    communicator = socket()
+    connected, code = await communicator.connect()
+    assert not connected
+    assert code == 4401
+    await communicator.disconnect()
+
+
+async def test_foreign_origin_socket_is_refused():
+    user = await make_user()
+    communicator = socket(session=await session_for(user), origin="https://evil.example")
+    connected, code = await communicator.connect()
+    assert not connected
+    assert code == 4403
+    await communicator.disconnect()
+
+
+async def test_unknown_scope_socket_is_refused():
+    user = await make_user()
+    communicator = socket("/ws/leaderboard/everything/", session=await session_for(user))
+    connected, code = await communicator.connect()
+    assert not connected and code == 4404
+    await communicator.disconnect()
+
+
+async def test_socket_starts_with_a_snapshot_with_the_viewers_own_rank():
+    leader, viewer = await make_user(), await make_user()
+    await award(leader, 50, "a")
+    await award(viewer, 20, "a")
+    communicator, snapshot = await connected_socket(viewer)
+    try:
+        assert [row["points"] for row in snapshot["top"]] == [50, 20]
+        assert snapshot["me"] == {"rank": 2, "points": 20}
+        assert [row["me"] for row in snapshot["top"]] == [False, True]
+    finally:
+        await communicator.disconnect()
+
+
+async def test_ten_awards_in_100_ms_become_one_broadcast():
+    viewer, earner = await make_user(), await make_user()
+    communicator, _ = await connected_socket(viewer)
+    try:
+        started = time.monotonic()
+        for i in range(10):
+            await award(earner, 3, f"burst:{i}")
+        assert time.monotonic() - started < settings.LEADERBOARD_BROADCAST_INTERVAL
+        update = await communicator.receive_json_from(timeout=3)
+        assert update["type"] == "board"
+        assert update["top"][0]["points"] == 30  # every award of the burst is in the one update
+        assert await communicator.receive_nothing(timeout=1.5)
+        # The next award after the window gets its own broadcast.
+        await award(earner, 5, "later")
+        later = await communicator.receive_json_from(timeout=3)
+        assert later["top"][0]["points"] == 35
+    finally:
+        await communicator.disconnect()
+
+
+async def test_broadcast_reaches_every_watcher_with_their_own_rank():
+    first, second, earner = await make_user(), await make_user(), await make_user()
+    await award(first, 10, "a")
+    await award(second, 5, "a")
+    one, _ = await connected_socket(first)
+    two, _ = await connected_socket(second)
+    try:
+        await award(earner, 100, "big")
+        update_one = await one.receive_json_from(timeout=3)
+        update_two = await two.receive_json_from(timeout=3)
+        assert update_one["me"] == {"rank": 2, "points": 10}
+        assert update_two["me"] == {"rank": 3, "points": 5}
+    finally:
+        await one.disconnect()
+        await two.disconnect()
+
+
+async def test_malformed_client_messages_are_ignored_without_closing_anyone():
+    user, other = await make_user(), await make_user()
+    bad, _ = await connected_socket(user)
+    good, _ = await connected_socket(other)
+    try:
+        await bad.send_to(text_data="{not json")
+        await bad.send_to(text_data=json.dumps([1, 2, 3]))
+        await bad.send_to(text_data=json.dumps({"type": "drop tables"}))
+        await bad.send_to(bytes_data=b"\x00\xff")
+        assert await bad.receive_nothing(timeout=0.3)
+        await bad.send_json_to({"type": "resync"})
+        resync = await bad.receive_json_from(timeout=3)
+        assert resync["type"] == "board"
+        await award(other, 7, "still-live")
+        assert (await good.receive_json_from(timeout=3))["me"]["points"] == 7
+    finally:
+        await bad.disconnect()
+        await good.disconnect()
+
+
+async def test_logout_closes_the_users_sockets():
+    user = await make_user()
+    session = await session_for(user)
+    communicator = socket(session=session)
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.receive_json_from(timeout=3)
+
+    @database_sync_to_async
+    def log_out():
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = session
+        return client.post("/accounts/logout/")
+
+    response = await log_out()
+    assert response.status_code in (200, 302)
+    closed = await communicator.receive_output(timeout=3)
+    assert closed == {"type": "websocket.close", "code": 4001}
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db
+def test_a_broadcast_costs_the_same_queries_for_1_or_50_watchers():
+    users = [UserFactory(team=False) for _ in range(50)]
+    for i, user in enumerate(users):
+        points_award(user=user, amount=i + 1, kind="x", source_key="k")
+    BoardPresence.objects.create(channel_name="c0", scope="all", user=users[0])
+    with CaptureQueriesContext(connection) as one:
+        payload = _build_broadcast("all")
+    assert len(payload["ranks"]) == 1
+    BoardPresence.objects.bulk_create(
+        BoardPresence(channel_name=f"c{i}", scope="all", user=u) for i, u in enumerate(users[1:], 1)
+    )
+    with CaptureQueriesContext(connection) as many:
+        payload = _build_broadcast("all")
+    assert len(payload["ranks"]) == 50
+    assert payload["ranks"][str(users[-1].pk)] == [1, 50]
+    assert len(many.captured_queries) == len(one.captured_queries) <= 6
