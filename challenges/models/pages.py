@@ -20,6 +20,11 @@ class ChallengePageForm(WagtailAdminPageForm):
     only be judged against the output (a field of the parent form).
     """
 
+    def clean_output(self):
+        # Browsers submit textareas with CRLF but parse HTML text with LF; flags are character
+        # offsets into the output as the browser sees it, so store it the browser's way.
+        return self.cleaned_data["output"].replace("\r\n", "\n")
+
     def is_valid(self):
         valid = super().is_valid()
         output = (self.cleaned_data or {}).get("output") or ""
@@ -28,9 +33,10 @@ class ChallengePageForm(WagtailAdminPageForm):
             return valid
         for form in flaws.forms:
             data = getattr(form, "cleaned_data", None) or {}
-            quote = data.get("quote") or ""
+            quote = (data.get("quote") or "").replace("\r\n", "\n")
             if data.get("DELETE") or not quote:
                 continue
+            data["quote"] = quote
             if quote not in output:
                 form.add_error(
                     "quote",

@@ -270,7 +270,7 @@ def test_admin_refuses_a_quote_that_is_not_in_the_output(client):
         "slug": "new-challenge",
         "scenario": "A chatbot.",
         "prompt": "A question.",
-        "output": "The sky is green. Water is dry.",
+        "output": "The sky is green.\r\nWater is dry.",
         "model_name": "m",
         "prompt_version": "1",
         "difficulty": "1",
@@ -304,3 +304,4 @@ def test_admin_refuses_a_quote_that_is_not_in_the_output(client):
     assert accepted.status_code == 302, accepted.content.decode()[:3000]
     page = ChallengePage.objects.get(slug="new-challenge")
     assert page.flaws.get().span == (0, len("The sky is green."))
+    assert page.output == "The sky is green.\nWater is dry."  # offsets as the browser counts
