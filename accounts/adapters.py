@@ -43,11 +43,25 @@ class AccountAdapter(DefaultAccountAdapter):
         return email
 
 
+def _asserted_email(request, sociallogin) -> str:
+    """The address the identity provider vouches for.
+
+    allauth drops an address that our ``clean_email`` refuses before asking whether sign-up is
+    open, so read it again from the provider's data to be able to say why it was refused.
+    """
+    email = (sociallogin.user.email or "").strip()
+    if email:
+        return email
+    provider = sociallogin.account.get_provider(request)
+    fields = provider.extract_common_fields(sociallogin.account.extra_data)
+    return (fields.get("email") or "").strip()
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """SSO sign-ups follow the same domain and invitation policy as e-mail sign-ups."""
 
     def is_open_for_signup(self, request, sociallogin):
-        email = (sociallogin.user.email or "").strip()
+        email = _asserted_email(request, sociallogin)
         mode = signup_mode()
         if mode == SIGNUP_CLOSED:
             return False

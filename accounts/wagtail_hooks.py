@@ -37,6 +37,7 @@ class InvitationCreateView(generic.CreateView):
             )
         except ValidationError as error:
             form.add_error(None, error)
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
         return self.save_action()
 
