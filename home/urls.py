@@ -1,5 +1,11 @@
-"""URLs of the home app."""
+"""URLs of the home app (under /me/)."""
+
+from django.urls import path
+
+from home import views
 
 app_name = "home"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("notifications/", views.notifications, name="notifications"),
+]

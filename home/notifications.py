@@ -1,0 +1,66 @@
+"""Notifications: e-mail for the kinds a person opted into, sent in the background.
+
+In-app notifications are rows of ``leaderboard.Notification`` (written by the apps' services).
+When one is created, :func:`notification_created` queues :func:`notification_email_task` after
+commit; the task sends the e-mail only if the person opted into that kind.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django_tasks import task
+
+from home.models import NotificationPreference
+
+logger = logging.getLogger(__name__)
+
+# Notification kind -> the preference field that opts into its e-mail.
+EMAIL_PREFERENCE = {
+    "badge": "email_badge",
+    "kudos": "email_kudos",
+    "correction.reviewed": "email_review",
+    "assignment.due": "email_assignment",
+    "week.starting": "email_week",
+}
+
+
+def notification_created(sender, instance, created, **kwargs) -> None:
+    """post_save handler: after commit, queue the e-mail (the task checks the opt-in)."""
+    if created and instance.kind in EMAIL_PREFERENCE:
+        notification_id = instance.pk
+        transaction.on_commit(lambda: _enqueue(notification_id))
+
+
+def _enqueue(notification_id: int) -> None:
+    try:
+        notification_email_task.enqueue(notification_id)
+    except Exception:  # the in-app notification stands even if e-mail cannot be queued
+        logger.exception("Could not queue the e-mail for notification %s", notification_id)
+
+
+@task()
+def notification_email_task(notification_id: int) -> bool:
+    """E-mail one notification if its recipient opted into its kind. Returns whether sent."""
+    from leaderboard.models import Notification
+
+    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
+    if notification is None or not notification.user.is_active:
+        return False
+    field = EMAIL_PREFERENCE.get(notification.kind)
+    preference = NotificationPreference.objects.filter(user=notification.user).first()
+    if field is None or preference is None or not getattr(preference, field):
+        return False
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + (notification.url or "/")
+    send_mail(
+        subject=f"[Apprentice] {notification.message[:80]}",
+        message=(
+            f"Hello {notification.user.public_name},\n\n{notification.message}\n\n{link}\n\n"
+            "You receive this because you asked for it. Change your e-mail choices at "
+            f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/me/notifications/"
+        ),
+        from_email=None,
+        recipient_list=[notification.user.email],
+    )
+    return True
