@@ -64,8 +64,24 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    """The preferences an employee edits about themselves."""
+    """The preferences an employee edits about themselves.
+
+    Someone without a team (e.g. signed up through SSO, which skips the sign-up form) also picks
+    one here; moving between teams afterwards is for L&D, so the field is then left out.
+    """
+
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.filter(is_active=True),
+        required=False,
+        empty_label="Choose your team",
+        help_text="Your team's score counts in challenge weeks.",
+    )
 
     class Meta:
         model = User
         fields = ["display_name", "first_name", "last_name", "show_on_leaderboards"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.current_team is not None or not self.fields["team"].queryset.exists():
+            del self.fields["team"]

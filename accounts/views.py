@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.forms import ProfileForm
 from accounts.selectors import invitation_pending_for_token
+from accounts.services import membership_set
 
 
 @login_required
@@ -19,6 +20,8 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if team := form.cleaned_data.get("team"):
+            membership_set(user=request.user, team=team)
         messages.success(request, "Your profile has been saved.")
         return redirect("accounts:profile")
     memberships = request.user.memberships.select_related("team")

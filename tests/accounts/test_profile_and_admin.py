@@ -21,6 +21,9 @@ def test_profile_edits_display_name_and_leaderboard_preference(client):
     client.force_login(user)
     page = client.get(reverse("accounts:profile")).content.decode()
     assert 'value="Old"' in page and "Claims" in page
+    # Help text is tied to its input (Django names the id; the template must match it).
+    assert 'aria-describedby="id_display_name_helptext"' in page
+    assert 'id="id_display_name_helptext"' in page
     response = client.post(
         reverse("accounts:profile"),
         {"display_name": "New <b>name</b>", "first_name": "Ana", "last_name": "Lima"},
@@ -50,6 +53,20 @@ def test_profile_shows_and_changes_only_the_viewers_own_data(client):
     mine.refresh_from_db()
     assert theirs.display_name == "Theirs"
     assert mine.display_name == "Hacked" and mine.email != theirs.email
+
+
+def test_someone_without_a_team_picks_one_on_the_profile_and_then_cannot_switch(client):
+    team, other = TeamFactory(name="Claims"), TeamFactory(name="Fraud")
+    user = UserFactory(team=False)
+    client.force_login(user)
+    assert '<select name="team"' in client.get(reverse("accounts:profile")).content.decode()
+    client.post(reverse("accounts:profile"), {"display_name": "Ana", "team": team.pk})
+    user = User.objects.get(pk=user.pk)
+    assert user.current_team == team
+    # Moving is for L&D: the field is gone and a forged value is ignored.
+    assert '<select name="team"' not in client.get(reverse("accounts:profile")).content.decode()
+    client.post(reverse("accounts:profile"), {"display_name": "Ana", "team": other.pk})
+    assert User.objects.get(pk=user.pk).current_team == team
 
 
 def test_wagtail_user_admin_creates_and_edits_email_users(client):
