@@ -11,12 +11,23 @@ from playwright.sync_api import expect
 
 from leaderboard.models import PointsAward
 from tests.accounts.factories import PASSWORD, TeamFactory, UserFactory
-from tests.challenges.factories import REFUND_QUOTE, SECRET_EXPLANATION, make_challenge
+from tests.challenges.factories import (
+    REFUND_QUOTE,
+    SECRET_EXPLANATION,
+    ensure_site,
+    make_challenge,
+)
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+@pytest.fixture(autouse=True)
+def site_tree(transactional_db):
+    """An earlier browser test's flush removes what the migrations made; put it back."""
+    ensure_site()
 
 
 def sign_in(page, live_server, user):
