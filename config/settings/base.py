@@ -185,6 +185,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
+# Sign-up saves user, team and e-mail address in one transaction: nothing half-created.
+ACCOUNT_FORMS = {"signup": "accounts.signup_forms.AtomicSignupForm"}
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 # "mandatory" in production (production.py), "optional" here.

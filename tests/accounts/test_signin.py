@@ -190,3 +190,18 @@ def test_repeated_failed_sign_ins_are_rate_limited(client):
     )
     assert "Too many failed login attempts. Try again later." in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_a_failure_while_saving_sign_up_leaves_nothing_behind(client, monkeypatch):
+    team = TeamFactory()
+
+    def broken_membership_set(**kwargs):
+        raise RuntimeError("the database went away")
+
+    # Fail the last write of a sign-up (the team), after the user row was inserted.
+    monkeypatch.setattr("accounts.forms.membership_set", broken_membership_set)
+    client.raise_request_exception = False
+    response = signup(client, "ana@example.com", team=team)
+    assert response.status_code == 500
+    assert not User.objects.exists()
+    assert not EmailAddress.objects.exists()
