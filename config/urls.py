@@ -8,7 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from config.api import api
-from home.views import healthz
+from home.views import healthz, insights
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("learn/", include("courses.urls")),
     path("challenge/", include("challenges.urls")),
     path("me/", include("home.urls")),
+    path("insights/", insights, name="insights"),
 ]
 
 if settings.DEBUG:

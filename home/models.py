@@ -80,3 +80,19 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"Notification preferences of {self.user_id}"
+
+
+class DigestSent(models.Model):
+    """The weekly insights digest went to this user for this week: never twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(help_text="Monday of the digest's week.")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="home_digest_once_a_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user_id} of {self.week}"

@@ -111,3 +111,33 @@ def notifications(request):
         "home/notifications.html",
         {"items": items, "form": form, "unread": sum(1 for n in items if n.read_at is None)},
     )
+
+
+class InsightsFilterForm(forms.Form):
+    skill = forms.ChoiceField(required=False, label="Skill")
+    team = forms.TypedChoiceField(required=False, label="Team", coerce=int, empty_value=None)
+
+    def __init__(self, *args, **kwargs):
+        from accounts.models import Team
+        from courses.models import Skill
+
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].choices = [
+            ("", "All skills"),
+            *Skill.objects.values_list("slug", "name"),
+        ]
+        self.fields["team"].choices = [("", "All teams"), *Team.objects.values_list("pk", "name")]
+
+
+@login_required
+def insights(request):
+    """The cross-team insights feed, filtered by skill and team."""
+    from home.insights import insights_feed
+
+    form = InsightsFilterForm(request.GET or None)
+    skill, team_id = "", None
+    if form.is_bound and form.is_valid():
+        skill = form.cleaned_data["skill"] or ""
+        team_id = form.cleaned_data["team"]
+    items = insights_feed(viewer=request.user, skill=skill, team_id=team_id)
+    return render(request, "home/insights.html", {"form": form, "items": items})
