@@ -205,3 +205,24 @@ def test_a_failure_while_saving_sign_up_leaves_nothing_behind(client, monkeypatc
     assert response.status_code == 500
     assert not User.objects.exists()
     assert not EmailAddress.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "account_email",
+        "account_change_password",
+        "account_reauthenticate",
+        "mfa_index",
+        "socialaccount_connections",
+        "account_logout",
+    ],
+)
+def test_account_management_pages_render_in_the_site_layout(client, name):
+    user = UserFactory()
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    response = client.get(reverse(name))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="skip-link"' in html
+    assert user.email in html or name != "account_email"
