@@ -38,43 +38,49 @@ def _ahead(points: int, reached_at, user_id: int) -> Q:
     )
 
 
+def _ahead_counts(model_filter, points, reached_at, user_id) -> int:
+    # Two index range scans (higher scores; then equal score reached earlier) instead of one
+    # OR, which SQLite and PostgreSQL would otherwise answer by scanning far more of the index.
+    higher = model_filter.filter(points__gt=points).count()
+    tied = model_filter.filter(points=points).filter(
+        Q(reached_at__lt=reached_at) | Q(reached_at=reached_at, user_id__lt=user_id)
+    )
+    return higher + tied.count()
+
+
 def standing_rank(*, scope: str, user) -> tuple[Standing | None, int | None]:
     """The viewer's standing in ``scope`` and rank (1 + rows ahead), or (None, None)."""
     standing = Standing.objects.filter(scope=scope, user=user).first()
     if standing is None:
         return None, None
-    ahead = Standing.objects.filter(scope=scope).filter(
-        _ahead(standing.points, standing.reached_at, standing.user_id)
+    ahead = _ahead_counts(
+        Standing.objects.filter(scope=scope), standing.points, standing.reached_at, standing.user_id
     )
-    return standing, ahead.count() + 1
+    return standing, ahead + 1
+
+
+def _count(qs):
+    return Coalesce(
+        Subquery(qs.order_by().values("scope").annotate(n=Count("pk")).values("n")), Value(0)
+    )
 
 
 def rank_map(*, scope: str, user_ids) -> dict[int, tuple[int, int]]:
-    """{user_id: (rank, points)} for several users in one query (a counted subquery each)."""
+    """{user_id: (rank, points)} for several users in one query (two counted subqueries each)."""
     if not user_ids:
         return {}
     outer = Standing.objects.filter(scope=OuterRef("scope"))
-    ahead = (
-        outer.filter(
-            Q(points__gt=OuterRef("points"))
-            | Q(points=OuterRef("points"), reached_at__lt=OuterRef("reached_at"))
-            | Q(
-                points=OuterRef("points"),
-                reached_at=OuterRef("reached_at"),
-                user_id__lt=OuterRef("user_id"),
-            )
-        )
-        .order_by()
-        .values("scope")
-        .annotate(n=Count("pk"))
-        .values("n")
+    higher = outer.filter(points__gt=OuterRef("points"))
+    tied = outer.filter(points=OuterRef("points")).filter(
+        Q(reached_at__lt=OuterRef("reached_at"))
+        | Q(reached_at=OuterRef("reached_at"), user_id__lt=OuterRef("user_id"))
     )
     rows = (
         Standing.objects.filter(scope=scope, user_id__in=list(user_ids))
-        .annotate(ahead=Coalesce(Subquery(ahead), Value(0)))
-        .values_list("user_id", "ahead", "points")
+        .annotate(higher=_count(higher), tied=_count(tied))
+        .values_list("user_id", "higher", "tied", "points")
     )
-    return {uid: (n + 1, points) for uid, n, points in rows}
+    return {uid: (h + t + 1, points) for uid, h, t, points in rows}
 
 
 def board_top(*, scope: str, limit: int) -> list[Standing]:
