@@ -36,6 +36,45 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "asgi_live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (browser, websocket, races) end with a flush that empties every
+    table, including what the migrations made (roles, skills, flaw categories, the page tree).
+    Serialized rollback puts that data back before each of them, so test order does not
+    matter."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+        if marker is not None and marker.kwargs.get("transaction"):
+            transactional = True
+        if not transactional:
+            continue
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Make the serialized test data reachable from every connection object.
+
+    Playwright's sync API runs an event loop in the test thread, and a test that runs after it
+    started can get a new DatabaseWrapper that lacks the ``_test_serialized_contents`` Django
+    set on the first one, silently skipping the serialized rollback. A class attribute reaches
+    every wrapper of the (single) database.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+    return django_db_setup
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache (rate limits, caps and coalescing live there)."""
