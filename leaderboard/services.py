@@ -396,3 +396,18 @@ def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def notification_send(
+    *, user: User, kind: str, message: str, url: str = "", once_key: str = ""
+) -> Notification | None:
+    """Give ``user`` an in-app notification (e-mailed too if they opted into ``kind``).
+
+    With ``once_key`` the same notification is sent at most once (e.g. "assignment due" for one
+    due date): a repeated call returns None.
+    """
+    if once_key and Notification.objects.filter(user=user, kind=kind, url=url or once_key).exists():
+        return None
+    return Notification.objects.create(
+        user=user, kind=kind, message=message[:300], url=(url or once_key)[:300]
+    )
