@@ -399,15 +399,14 @@ def notifications_mark_read(*, user: User) -> int:
 
 
 def notification_send(
-    *, user: User, kind: str, message: str, url: str = "", once_key: str = ""
+    *, user: User, kind: str, message: str, url: str = "", once: bool = False
 ) -> Notification | None:
     """Give ``user`` an in-app notification (e-mailed too if they opted into ``kind``).
 
-    With ``once_key`` the same notification is sent at most once (e.g. "assignment due" for one
-    due date): a repeated call returns None.
+    With ``once=True`` a notification of this kind with this exact ``url`` is sent at most once
+    (make the url name the event, e.g. a module's url with ``#due-2026-12-01``); a repeat
+    returns None.
     """
-    if once_key and Notification.objects.filter(user=user, kind=kind, url=url or once_key).exists():
+    if once and Notification.objects.filter(user=user, kind=kind, url=url).exists():
         return None
-    return Notification.objects.create(
-        user=user, kind=kind, message=message[:300], url=(url or once_key)[:300]
-    )
+    return Notification.objects.create(user=user, kind=kind, message=message[:300], url=url[:300])
