@@ -7,6 +7,7 @@ class HomeConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
+        from home import signals
         from home.notifications import notification_created
 
         # E-mail for opted-in notifications, queued after the notification's transaction.
@@ -15,3 +16,8 @@ class HomeConfig(AppConfig):
             sender="leaderboard.Notification",
             dispatch_uid="home.notification_email",
         )
+        # xAPI statements and notifications for other apps' learning events.
+        for label, handler in signals.HANDLERS:
+            post_save.connect(
+                handler, sender=label, dispatch_uid=f"home.{handler.__name__}.{label}"
+            )
