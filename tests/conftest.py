@@ -39,11 +39,25 @@ def chromium_path() -> str | None:
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "asgi_live_server"}
 
 
+BROWSER_FIXTURES = {"browser", "page", "new_page"}
+
+
 def pytest_collection_modifyitems(items):
-    """Transactional tests (browser, websocket, races) end with a flush that empties every
-    table, including what the migrations made (roles, skills, flaw categories, the page tree).
-    Serialized rollback puts that data back before each of them, so test order does not
-    matter."""
+    """Two suite-wide rules.
+
+    Transactional tests (browser, websocket, races) end with a flush that empties every table,
+    including what the migrations made (roles, skills, flaw categories, the page tree).
+    Serialized rollback puts that data back before each of them, so test order does not matter.
+
+    Browser tests run last: Playwright's sync API keeps an event loop running in the main
+    thread for the rest of the session, and async tests (websockets) cannot start their own
+    loop after it. (pytest-django then groups tests by kind with a stable sort, which keeps
+    this order inside each group.)
+    """
+    browser_items = [i for i in items if BROWSER_FIXTURES & set(getattr(i, "fixturenames", ()))]
+    if browser_items:
+        ids = {id(i) for i in browser_items}
+        items[:] = [i for i in items if id(i) not in ids] + browser_items
     for item in items:
         marker = item.get_closest_marker("django_db")
         transactional = bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
@@ -135,9 +149,19 @@ def _asgi_application():
 
 
 def _use_test_database():
+    """Runs in the forked server process before it serves."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asgiref.sync import SyncToAsync
+    from channels.layers import channel_layers
     from channels.testing.live import set_database_connection
 
     set_database_connection()
+    # The fork inherits state built by earlier tests in the parent: channel layers bound to
+    # their event loops (and Redis connections), and asgiref's executor for thread-sensitive
+    # calls, whose worker thread does not exist in the child. The server builds its own.
+    channel_layers.backends = {}
+    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
 
 
 class AsgiLiveServer:
