@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.utils import timezone
 
 from accounts.roles import is_ld
 from challenges import scoring
 from challenges.models import (
     ChallengePage,
+    ChallengeWeek,
     ContextNote,
     Correction,
     Draft,
@@ -173,6 +175,7 @@ def challenge_page_context(*, challenge: ChallengePage, user) -> dict:
         "test_cases": test_cases,
         "reflection": reflection,
         "provider": {"name": settings.AI_PROVIDER, "model": _provider_model(challenge)},
+        "week_status": challenge_week_status(challenge=challenge, user=user),
     }
 
 
@@ -269,3 +272,76 @@ def evaluation_summary(*, challenge: ChallengePage) -> dict:
 
 def flags_for(submission: FlagSubmission) -> list[Flag]:
     return list(submission.flags.select_related("category", "matched_flaw"))
+
+
+# Challenge weeks ------------------------------------------------------------------------------
+
+
+def weeks_running(*, at=None) -> list[ChallengeWeek]:
+    """Weeks whose window contains ``at`` (now), soonest ending first (the banner)."""
+    at = at or timezone.now()
+    return list(
+        ChallengeWeek.objects.filter(starts_at__lte=at, ends_at__gt=at).order_by("ends_at", "pk")
+    )
+
+
+def challenge_week_status(*, challenge: ChallengePage, user, at=None) -> dict | None:
+    """What the challenge page says about weeks: counting on a board, ended, or not started.
+
+    None when the challenge is in no week. ``counts`` says whether this user's points count
+    on the running week's board now (their team may not take part).
+    """
+    from challenges.services.weeks import week_for
+
+    at = at or timezone.now()
+    weeks = list(ChallengeWeek.objects.filter(challenges=challenge).order_by("-starts_at"))
+    if not weeks:
+        return None
+    running = next((w for w in weeks if w.is_running(at)), None)
+    if running is not None:
+        counts = week_for(challenge, at, user=user) is not None
+        return {"state": "running", "week": running, "counts": counts}
+    upcoming = [w for w in weeks if w.starts_at > at]
+    if upcoming:
+        return {"state": "upcoming", "week": upcoming[-1], "counts": False}
+    return {"state": "ended", "week": weeks[0], "counts": False}
+
+
+def week_results(*, week: ChallengeWeek, top: int = 3) -> dict:
+    """A finalised week's results: the winning team(s) by the week's ranking, top individuals,
+    and the placement badges its people earned."""
+    from leaderboard import selectors as boards
+    from leaderboard.models import BadgeAward
+
+    teams = boards.team_board(scope=week.scope, ranking=week.team_ranking)
+    value = "average" if week.team_ranking == ChallengeWeek.AVERAGE else "points"
+    best = teams[0][value] if teams else None
+    winners = [t for t in teams if best is not None and t[value] == best and best > 0]
+    people = [
+        boards.standing_row(
+            rank=rank, user=s.user, points=s.points, viewer_id=None, viewer_is_ld=False
+        )
+        | {"user_id": s.user_id}
+        for rank, s in enumerate(boards.board_top(scope=week.scope, limit=top), start=1)
+        if s.points > 0
+    ]
+    badges = {}
+    if week.finalised_at:
+        for award in BadgeAward.objects.filter(
+            user_id__in=[p["user_id"] for p in people], badge__criteria="week_placement"
+        ).select_related("badge"):
+            badges.setdefault(award.user_id, []).append(award.badge.name)
+    for person in people:
+        person["badges"] = badges.get(person["user_id"], [])
+    return {"teams": teams, "winners": winners, "people": people}
+
+
+def weeks_overview(*, at=None) -> dict:
+    """Running, upcoming and finished weeks, for the weeks page."""
+    at = at or timezone.now()
+    weeks = list(ChallengeWeek.objects.order_by("-starts_at", "-pk")[:50])
+    return {
+        "running": [w for w in weeks if w.is_running(at)],
+        "upcoming": [w for w in weeks if w.starts_at > at],
+        "finished": [w for w in weeks if w.ends_at <= at],
+    }

@@ -23,4 +23,6 @@ urlpatterns = [
     path("context/<int:pk>/review/", views.context_review, name="context_review"),
     path("insights/", views.insights, name="insights"),
     path("reflections/<int:pk>/upvote/", views.reflection_upvote, name="upvote"),
+    path("weeks/", views.weeks, name="weeks"),
+    path("weeks/<int:pk>/results/", views.week_results, name="week_results"),
 ]

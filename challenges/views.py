@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import is_ld
@@ -27,7 +28,14 @@ from challenges.forms import (
     ReviewForm,
     TestCaseForm,
 )
-from challenges.models import ChallengePage, ContextNote, Correction, Reflection, TestCase
+from challenges.models import (
+    ChallengePage,
+    ChallengeWeek,
+    ContextNote,
+    Correction,
+    Reflection,
+    TestCase,
+)
 from challenges.models.pages import STEPS
 
 
@@ -406,3 +414,26 @@ def evaluation(request, page_id: int):
         "challenges/evaluation.html",
         {"challenge": challenge, **selectors.evaluation_summary(challenge=challenge)},
     )
+
+
+@login_required
+@require_GET
+def weeks(request):
+    """Challenge weeks: running, coming up, and the results of those that ended."""
+    services.weeks_close_due()
+    return render(request, "challenges/weeks.html", selectors.weeks_overview())
+
+
+@login_required
+@require_GET
+def week_results(request, pk: int):
+    """A week's results page: the winning team(s), top individuals and their badges.
+
+    Viewing it after the end finalises the week if the cron job has not yet (once only).
+    """
+    services.weeks_close_due()
+    week = get_object_or_404(ChallengeWeek, pk=pk)
+    context = {"week": week, "now": timezone.now()}
+    if week.finalised_at:
+        context |= selectors.week_results(week=week)
+    return render(request, "challenges/week_results.html", context)

@@ -18,3 +18,4 @@ api = NinjaAPI(
 # Apps add their routers here.
 api.add_router("/leaderboard/", "leaderboard.api.router")
 api.add_router("/me/", "home.api.router")
+api.add_router("/corpus/", "challenges.api.router")

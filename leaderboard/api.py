@@ -30,6 +30,9 @@ class BoardOut(Schema):
     scope: str
     label: str
     generated_at: datetime
+    frozen: bool = Field(
+        False, description="A challenge week's board shown as of its freeze (live for L&D)."
+    )
     top: list[RowOut]
     me: MeOut | None
 
@@ -51,6 +54,23 @@ def board(request, scope: str, query: Query[BoardQuery]):
         return Status(404, {"detail": str(exc)})
     viewer_is_ld = is_ld(request.user)
     config = selectors.scope_config(key)
+    if viewer_is_ld and selectors.is_frozen(config):
+        # A frozen week: colleagues get the board as of the freeze, L&D the live standings.
+        payload = selectors.board_payload(
+            scope=key, user_ids=[request.user.pk], limit=query.limit, live=True
+        )
+        view = selectors.payload_for_viewer(payload, viewer_id=request.user.pk, viewer_is_ld=True)
+        return Status(
+            200,
+            {
+                "scope": key,
+                "label": view["label"],
+                "generated_at": timezone.now(),
+                "frozen": True,
+                "top": view["top"],
+                "me": view["me"],
+            },
+        )
     standing, rank = selectors.standing_rank(scope=key, user=request.user)
     top = [
         selectors.standing_row(
@@ -68,6 +88,7 @@ def board(request, scope: str, query: Query[BoardQuery]):
             "scope": key,
             "label": scopes.label(key, config.title if config else ""),
             "generated_at": timezone.now(),
+            "frozen": selectors.is_frozen(config),
             "top": top,
             "me": {"rank": rank, "points": standing.points} if standing else None,
         },

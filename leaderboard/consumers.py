@@ -128,6 +128,11 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.send_view(payload)
 
     async def send_view(self, payload: dict):
+        if self.viewer_is_ld and payload["frozen"] and not payload.get("live"):
+            # The shared broadcast carries the frozen public board; L&D see live standings.
+            payload = await database_sync_to_async(selectors.board_payload)(
+                scope=self.board, user_ids=[self.user.pk], live=True
+            )
         view = selectors.payload_for_viewer(
             payload, viewer_id=self.user.pk, viewer_is_ld=self.viewer_is_ld
         )

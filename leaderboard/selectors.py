@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -130,6 +130,61 @@ def scope_config(scope: str) -> ScopeSettings | None:
     return ScopeSettings.objects.filter(scope=scope).first()
 
 
+def is_frozen(config: ScopeSettings | None) -> bool:
+    """Whether the public board of a scope shows frozen standings now (a freeze may lie ahead)."""
+    return bool(config and config.frozen_at and config.frozen_at <= timezone.now())
+
+
+def live_standings(*, scope: str) -> list[dict]:
+    """A frozen scope's live standings, summed from the ledger, in board order (for L&D).
+
+    Frozen boards are challenge weeks, whose ledger is bounded by the week's activity, so one
+    grouped query is cheap; the public board keeps reading the frozen aggregate rows.
+    """
+    rows = (
+        PointsAward.objects.filter(scopes.award_filter(scope))
+        .values("user")
+        .annotate(points=Sum("amount"), reached=Max("created_at"))
+        .order_by("-points", "reached", "user")
+    )
+    return [
+        {"rank": i, "user_id": r["user"], "points": r["points"]}
+        for i, r in enumerate(rows, start=1)
+    ]
+
+
+def live_team_board(*, scope: str, ranking: str = ScopeSettings.TOTAL) -> list[dict]:
+    """``team_board`` summed from the ledger: a frozen week's live team standings (for L&D)."""
+    from accounts.models import Team
+
+    rows = list(
+        PointsAward.objects.filter(scopes.award_filter(scope), team__isnull=False)
+        .values("team")
+        .annotate(
+            points=Sum("amount"), members=Count("user", distinct=True), reached=Max("created_at")
+        )
+        .order_by()
+    )
+    names = dict(Team.objects.filter(pk__in=[r["team"] for r in rows]).values_list("pk", "name"))
+    for r in rows:
+        r["average"] = round(r["points"] / r["members"], 1) if r["members"] else 0.0
+    if ranking == ScopeSettings.AVERAGE:
+        rows.sort(key=lambda r: (-r["average"], -r["points"], r["reached"], r["team"]))
+    else:
+        rows.sort(key=lambda r: (-r["points"], r["reached"], r["team"]))
+    return [
+        {
+            "rank": i,
+            "key": f"t{r['team']}",
+            "name": names.get(r["team"], ""),
+            "points": r["points"],
+            "members": r["members"],
+            "average": r["average"],
+        }
+        for i, r in enumerate(rows, start=1)
+    ]
+
+
 def team_board(*, scope: str, ranking: str = ScopeSettings.TOTAL) -> list[dict]:
     """Every team's total and per-active-member average, ranked by ``ranking``."""
     rows = list(TeamStanding.objects.filter(scope=scope).select_related("team"))
@@ -150,14 +205,17 @@ def team_board(*, scope: str, ranking: str = ScopeSettings.TOTAL) -> list[dict]:
     ]
 
 
-def board_payload(*, scope: str, user_ids, limit: int | None = None) -> dict:
+def board_payload(*, scope: str, user_ids, limit: int | None = None, live: bool = False) -> dict:
     """What one broadcast carries: top N, teams, and the ranks of the users watching.
 
     A constant number of queries (five) however many users watch; each consumer cuts its own
-    view from it (``payload_for_viewer``) without touching the database.
+    view from it (``payload_for_viewer``) without touching the database. ``live`` asks for a
+    frozen scope's live standings instead (L&D only; see ``live_board_payload``).
     """
     limit = limit or settings.LEADERBOARD_BOARD_SIZE
     config = scope_config(scope)
+    if live and is_frozen(config):
+        return live_board_payload(scope=scope, config=config, user_ids=user_ids, limit=limit)
     ranking = config.team_ranking if config else ScopeSettings.TOTAL
     top = [
         {
@@ -174,11 +232,44 @@ def board_payload(*, scope: str, user_ids, limit: int | None = None) -> dict:
         "scope": scope,
         "label": scopes.label(scope, config.title if config else ""),
         "generated_at": timezone.now().isoformat(),
-        "frozen": bool(config and config.frozen_at),
+        "frozen": is_frozen(config),
+        "live": False,
         "ranking": ranking,
         "top": top,
         "teams": team_board(scope=scope, ranking=ranking),
         "ranks": {str(uid): list(value) for uid, value in ranks.items()},
+    }
+
+
+def live_board_payload(*, scope: str, config, user_ids, limit: int) -> dict:
+    """A frozen scope's broadcast payload with live standings from the ledger (for L&D)."""
+    from accounts.models import User
+
+    ranking = config.team_ranking if config else ScopeSettings.TOTAL
+    standings = live_standings(scope=scope)
+    users = User.objects.in_bulk([r["user_id"] for r in standings[:limit]])
+    wanted = {int(uid) for uid in user_ids}
+    return {
+        "scope": scope,
+        "label": scopes.label(scope, config.title if config else ""),
+        "generated_at": timezone.now().isoformat(),
+        "frozen": True,
+        "live": True,
+        "ranking": ranking,
+        "top": [
+            {
+                "rank": r["rank"],
+                "uid": r["user_id"],
+                "name": users[r["user_id"]].public_name,
+                "hidden": not users[r["user_id"]].show_on_leaderboards,
+                "points": r["points"],
+            }
+            for r in standings[:limit]
+        ],
+        "teams": live_team_board(scope=scope, ranking=ranking),
+        "ranks": {
+            str(r["user_id"]): [r["rank"], r["points"]] for r in standings if r["user_id"] in wanted
+        },
     }
 
 
@@ -205,6 +296,7 @@ def payload_for_viewer(payload: dict, *, viewer_id: int, viewer_is_ld: bool) -> 
         "label": payload["label"],
         "generated_at": payload["generated_at"],
         "frozen": payload["frozen"],
+        "live": payload.get("live", False),
         "ranking": payload["ranking"],
         "top": top,
         "teams": payload["teams"],

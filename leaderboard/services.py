@@ -94,7 +94,10 @@ def _standings_apply(award: PointsAward) -> list[str]:
     ):
         frozen_at = _frozen_at(scope)
         if frozen_at is not None and award.created_at > frozen_at:
-            continue  # A frozen challenge week keeps its final board.
+            # A frozen week's public board keeps its standings; the scope is still announced,
+            # because L&D watch the live standings (read from the ledger) on the same socket.
+            moved.append(scope)
+            continue
         _bump(
             Standing,
             {"scope": scope, "user_id": award.user_id},
@@ -280,11 +283,14 @@ def week_configure(
     title: str = "",
     team_ranking: str = ScopeSettings.TOTAL,
     frozen_at: datetime | None = None,
+    final: bool = False,
 ) -> ScopeSettings:
     """The hook for ``challenges``: name a week's board, choose its team ranking, freeze it.
 
-    Freezing (``frozen_at``) keeps the board as it stood then; it also awards week-placement
-    badges from the final board. Unfreezing or moving the freeze time rebuilds the week's rows.
+    Freezing (``frozen_at``, which may lie ahead) keeps the public board as it stood then while
+    later awards still enter the ledger. Unfreezing or moving the freeze time rebuilds the
+    week's rows. ``final`` says the week is over: its board is final and week-placement badges
+    are awarded from it (once per person and badge, so repeating this is harmless).
     """
     if team_ranking not in {ScopeSettings.TOTAL, ScopeSettings.AVERAGE}:
         raise LeaderboardError("Team ranking must be “total” or “average”.")
@@ -297,11 +303,11 @@ def week_configure(
     config.save()
     if refreeze:
         _scope_rebuild(scope, frozen_at=frozen_at)
-        if frozen_at is not None:
-            from leaderboard.badges import week_placement_badges_award
-
-            transaction.on_commit(partial(week_placement_badges_award, scope=scope))
         transaction.on_commit(partial(_announce_quietly, [scope]))
+    if final:
+        from leaderboard.badges import week_placement_badges_award
+
+        transaction.on_commit(partial(week_placement_badges_award, scope=scope))
     return config
 
 

@@ -51,7 +51,7 @@ def _board_common(request, scope: str) -> dict:
         "scope": scope,
         "scope_label": scopes.label(scope, config.title if config else ""),
         "config": config,
-        "frozen": bool(config and config.frozen_at),
+        "frozen": selectors.is_frozen(config),
         "scope_nav": selectors.available_scopes(),
         "month_scope": scopes.month_key_now(),
         "ws_path": f"/ws/leaderboard/{scope}/",
@@ -67,6 +67,9 @@ def board(request, scope: str = scopes.ALL):
         return error
     limit, limit_error = _limit(request)
     viewer_is_ld = is_ld(request.user)
+    common = _board_common(request, scope)
+    if common["frozen"] and viewer_is_ld:
+        return _live_board(request, scope, common, limit=limit, limit_error=limit_error)
     standing, rank = selectors.standing_rank(scope=scope, user=request.user)
     near = request.GET.get("view") == "near"
     rows = (
@@ -74,7 +77,7 @@ def board(request, scope: str = scopes.ALL):
         if near and standing
         else list(enumerate(selectors.board_top(scope=scope, limit=limit), start=1))
     )
-    context = _board_common(request, scope) | {
+    context = common | {
         "rows": [
             selectors.standing_row(
                 rank=r,
@@ -94,6 +97,24 @@ def board(request, scope: str = scopes.ALL):
     return render(request, "leaderboard/board.html", context)
 
 
+def _live_board(request, scope: str, common: dict, *, limit: int, limit_error: str):
+    """L&D's view of a frozen board: the live standings the public board does not show yet."""
+    payload = selectors.board_payload(
+        scope=scope, user_ids=[request.user.pk], limit=limit, live=True
+    )
+    view = selectors.payload_for_viewer(payload, viewer_id=request.user.pk, viewer_is_ld=True)
+    context = common | {
+        "rows": view["top"],
+        "me": view["me"],
+        "near": False,
+        "limit": limit,
+        "limit_error": limit_error,
+        "viewer_is_ld": True,
+        "live": True,
+    }
+    return render(request, "leaderboard/board.html", context)
+
+
 @login_required
 @require_GET
 def team_board(request, scope: str):
@@ -103,7 +124,9 @@ def team_board(request, scope: str):
         return error
     context = _board_common(request, scope)
     ranking = context["config"].team_ranking if context["config"] else "total"
-    context |= {"teams": selectors.team_board(scope=scope, ranking=ranking), "ranking": ranking}
+    live = context["frozen"] and is_ld(request.user)
+    board = selectors.live_team_board if live else selectors.team_board
+    context |= {"teams": board(scope=scope, ranking=ranking), "ranking": ranking, "live": live}
     return render(request, "leaderboard/teams.html", context)
 
 

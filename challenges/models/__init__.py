@@ -4,6 +4,7 @@
 - ``pages``: the Wagtail pages an L&D author writes (challenges with their answer keys and the
   sample AI's scripted behaviours).
 - ``records``: what employees produce in the five steps of the mentoring loop, plus drafts.
+- ``weeks``: challenge weeks, the time-boxed team competitions.
 
 Every record links its user, its challenge and ``created_at`` so challenge weeks can count it and
 the corpus export can ship it.
@@ -32,12 +33,14 @@ from challenges.models.records import (
     Upvote,
 )
 from challenges.models.taxonomy import FlawCategory
+from challenges.models.weeks import ChallengeWeek
 
 __all__ = [
     "Behaviour",
     "BlindSpotDiscovery",
     "ChallengeIndexPage",
     "ChallengePage",
+    "ChallengeWeek",
     "ContextNote",
     "Correction",
     "Draft",

@@ -15,6 +15,14 @@ from challenges.services.drafts import draft_discard, draft_save
 from challenges.services.observe import FlagInput, flags_submit
 from challenges.services.reflect import reflection_submit, reflection_upvote
 from challenges.services.testing import eval_run, testcase_judge, testcase_run
+from challenges.services.weeks import (
+    week_finalise,
+    week_for,
+    week_id_for,
+    week_save,
+    weeks_close,
+    weeks_close_due,
+)
 
 __all__ = [
     "FlagInput",
@@ -32,4 +40,10 @@ __all__ = [
     "review_submit",
     "testcase_judge",
     "testcase_run",
+    "week_finalise",
+    "week_for",
+    "week_id_for",
+    "week_save",
+    "weeks_close",
+    "weeks_close_due",
 ]

@@ -15,6 +15,7 @@ from challenges.services.common import (
     check_length,
     require_open,
 )
+from challenges.services.weeks import week_id_for
 from leaderboard.services import points_award
 
 
@@ -97,6 +98,7 @@ def context_note_review(*, by, note: ContextNote, approve: bool) -> ContextNote:
                 kind="context.approved",
                 source_key=f"context:{note.pk}:approved",
                 skill=STEP_SKILLS["context"],
+                week_id=week_id_for(note.challenge_id, user=note.user),
                 reason=f"Your context note “{note.title}” joined the Context Library.",
                 awarded_by=by,
             )

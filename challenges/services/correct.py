@@ -25,6 +25,7 @@ from challenges.services.common import (
     primary_skill,
     require_open,
 )
+from challenges.services.weeks import week_id_for
 from leaderboard.services import points_award
 
 TEXT_LIMITS = (20, 5000)
@@ -133,6 +134,7 @@ def review_submit(
                 kind="review.given",
                 source_key=f"correction:{locked.pk}:review:user:{reviewer.pk}",
                 skill=STEP_SKILLS["review"],
+                week_id=week_id_for(challenge.pk, user=reviewer),
                 reason=f"Reviewed a correction on “{challenge.title}”.",
                 content_owner=locked.user,
             )
@@ -163,6 +165,7 @@ def _settle(correction: Correction, challenge: ChallengePage) -> None:
                 kind="review.agreement",
                 source_key=f"correction:{correction.pk}:agreement:user:{review.reviewer_id}",
                 skill=STEP_SKILLS["review"],
+                week_id=week_id_for(challenge.pk, user=review.reviewer),
                 reason="Your review agreed with the consensus.",
                 content_owner=correction.user,
             )
@@ -177,6 +180,7 @@ def _settle(correction: Correction, challenge: ChallengePage) -> None:
                 kind="correction.reviewed",
                 source_key=f"challenge:{challenge.pk}:correction:user:{correction.user_id}",
                 skill=primary_skill(challenge),
+                week_id=week_id_for(challenge.pk, user=correction.user),
                 reason=f"Your correction on “{challenge.title}” was rated {mean:.1f}/5 by peers.",
             )
 
@@ -194,6 +198,7 @@ def correction_mark_gold(*, by, correction: Correction) -> Correction:
             amount=GOLD_BONUS,
             kind="correction.reviewed",
             source_key=f"challenge:{correction.challenge_id}:correction:user:{correction.user_id}:gold",
+            week_id=week_id_for(correction.challenge_id, user=correction.user),
             reason="L&D marked your correction as gold.",
             awarded_by=by,
         )

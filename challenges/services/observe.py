@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from challenges import scoring
 from challenges.models import ChallengePage, Flag, FlagSubmission, FlawCategory
 from challenges.services.common import primary_skill, require_open
+from challenges.services.weeks import week_id_for
 from leaderboard.services import points_award
 
 MAX_FLAGS = 30
@@ -108,6 +109,7 @@ def flags_submit(*, user, challenge: ChallengePage, flags: list[FlagInput]) -> F
                     kind="challenge.flags",
                     source_key=f"challenge:{challenge.pk}:flags:user:{user.pk}",
                     skill=primary_skill(challenge),
+                    week_id=week_id_for(challenge.pk, user=user),
                     reason=f"Flags on “{challenge.title}”: {round(result.score * 100)}% score.",
                 )
             from challenges.services.drafts import draft_discard

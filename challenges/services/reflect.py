@@ -6,6 +6,7 @@ from django.db.models import F
 
 from challenges.models import ChallengePage, Reflection, Upvote
 from challenges.services.common import STEP_SKILLS, UPVOTE_POINTS, check_length, require_open
+from challenges.services.weeks import week_id_for
 from leaderboard.services import points_award
 
 
@@ -71,6 +72,7 @@ def reflection_upvote(*, user, reflection: Reflection) -> bool:
                 kind="reflection.upvoted",
                 source_key=f"reflection:{reflection.pk}:upvote:user:{user.pk}",
                 skill=STEP_SKILLS["reflect"],
+                week_id=week_id_for(reflection.challenge_id, user=reflection.user),
                 reason="A colleague upvoted your reflection.",
             )
     except IntegrityError:

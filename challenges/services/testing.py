@@ -33,6 +33,7 @@ from challenges.services.common import (
     check_length,
     require_open,
 )
+from challenges.services.weeks import week_id_for
 from leaderboard.services import points_award
 
 
@@ -120,6 +121,7 @@ def testcase_judge(*, judge, test_case: TestCase, verdict: str) -> TestJudgement
                     kind="review.given",
                     source_key=f"testcase:{locked.pk}:judged:user:{judge.pk}",
                     skill=STEP_SKILLS["review"],
+                    week_id=week_id_for(locked.challenge_id, user=judge),
                     reason="Judged a colleague's test case.",
                     content_owner=locked.user,
                 )
@@ -155,6 +157,7 @@ def _settle(test_case: TestCase) -> None:
         kind="testcase.blind_spot",
         source_key=f"testcase:{test_case.pk}:blind_spot",
         skill=STEP_SKILLS["test"],
+        week_id=week_id_for(test_case.challenge_id, user=test_case.user),
         reason=f"Your test case found a blind spot in “{challenge.title}”.",
     )
     if test_case.behaviour_id:
@@ -179,6 +182,7 @@ def _settle(test_case: TestCase) -> None:
         kind="testcase.blind_spot",
         source_key=f"challenge:{test_case.challenge_id}:first_finder:{key}",
         skill=STEP_SKILLS["test"],
+        week_id=week_id_for(test_case.challenge_id, user=test_case.user),
         reason="You were the first to find this blind spot.",
     )
 

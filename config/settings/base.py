@@ -5,6 +5,7 @@ console email. ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis
 read here is listed in ``.env.example`` and README.md.
 """
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -351,3 +352,12 @@ XAPI_PASSWORD = os.environ.get("XAPI_PASSWORD", "")
 XAPI_TIMEOUT = float(os.environ.get("XAPI_TIMEOUT", "10"))
 # The actor's account homePage (identifies people by site account, never by e-mail).
 XAPI_ACTOR_HOMEPAGE = os.environ.get("XAPI_ACTOR_HOMEPAGE", WAGTAILADMIN_BASE_URL)
+
+# CHALLENGE WEEKS
+# ------------------------------------------------------------------------------
+# Key of the pseudonymous author ids in the exported corpus (an HMAC of the user id). Keep it
+# stable so ids stay comparable across exports; by default it is derived from the secret key.
+CORPUS_PSEUDONYM_SECRET = (
+    os.environ.get("CORPUS_PSEUDONYM_SECRET")
+    or hashlib.sha256(f"corpus-pseudonyms:{SECRET_KEY}".encode()).hexdigest()
+)

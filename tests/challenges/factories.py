@@ -168,3 +168,27 @@ class ReflectionFactory(factory.django.DjangoModelFactory):
     what_remains = "The AI still guesses when it lacks the policy."
     tip = "Search the policy before trusting a number."
     shared = True
+
+
+def make_week(*, challenges, teams=(), start=None, hours=24, freeze_after=None, **fields):
+    """A challenge week saved through the service (so the leaderboard knows its board).
+
+    ``start`` defaults to an hour ago; ``freeze_after`` (a timedelta from the start) sets a
+    freeze time.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from challenges.models import ChallengeWeek
+    from challenges.services import week_save
+
+    start = start or timezone.now() - timedelta(hours=1)
+    week = ChallengeWeek(
+        title=fields.pop("title", "Refund week"),
+        starts_at=start,
+        ends_at=start + timedelta(hours=hours),
+        freeze_at=start + freeze_after if freeze_after is not None else None,
+        **fields,
+    )
+    return week_save(week=week, challenges=list(challenges), teams=list(teams))

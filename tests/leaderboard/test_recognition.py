@@ -93,7 +93,7 @@ def test_first_blind_spot_badge_goes_to_the_first_finder_only():
     assert badges_evaluate(user=second) == []
 
 
-def test_week_placement_badges_are_given_when_the_week_is_frozen(
+def test_week_placement_badges_are_given_when_the_week_is_final(
     django_capture_on_commit_callbacks,
 ):
     podium = BadgeFactory(criteria=Badge.WEEK_PLACEMENT, threshold=2)
@@ -102,6 +102,9 @@ def test_week_placement_badges_are_given_when_the_week_is_frozen(
         points_award(user=user, amount=10 * (i + 1), kind="x", source_key="k", week_id=5)
     with django_capture_on_commit_callbacks(execute=True):
         week_configure(week_id=5, frozen_at=timezone.now())
+    assert not BadgeAward.objects.filter(badge=podium).exists()  # a freeze is not the end
+    with django_capture_on_commit_callbacks(execute=True):
+        week_configure(week_id=5, final=True)
     assert set(BadgeAward.objects.filter(badge=podium).values_list("user", flat=True)) == {
         users[2].pk,
         users[1].pk,
