@@ -151,3 +151,68 @@ def test_krippendorff_alpha_known_values():
     assert krippendorff_alpha(data) == pytest.approx(0.849, abs=0.001)
     assert krippendorff_alpha(data, metric="nominal") == pytest.approx(0.743, abs=0.001)
     assert krippendorff_alpha({1: [2], 2: [None, 4]}) is None
+
+
+def test_learning_and_mentoring_tables_match_what_people_did(manager_client):
+    from challenges.models import FlawCategory
+    from challenges.services.correct import correction_submit, review_submit
+    from challenges.services.observe import FlagInput, flags_submit
+    from courses.services import quiz_submit
+    from tests.challenges.factories import REFUND_QUOTE, make_challenge
+    from tests.courses.factories import QUIZ_ID, lesson_page, module_page, quiz_block
+
+    learner, author, r1, r2 = (UserFactory() for _ in range(4))
+    lesson = lesson_page(module_page(), title="Checking sources", body=[quiz_block()])
+    # First question wrong, second right.
+    quiz_submit(
+        user=learner, lesson=lesson, block_id=QUIZ_ID, answers={"0": ["0"], "1": ["0", "2"]}
+    )
+    challenge = make_challenge()
+    start = challenge.output.index(REFUND_QUOTE)
+    flags_submit(
+        user=learner,
+        challenge=challenge,
+        flags=[
+            FlagInput(
+                start=start,
+                end=start + len(REFUND_QUOTE),
+                category_id=FlawCategory.objects.get(slug="hallucination").pk,
+            )
+        ],
+    )
+    correction = correction_submit(
+        user=author,
+        challenge=challenge,
+        text="You can return the kettle within 30 days with proof of purchase.",
+        rationale="The AI invented the refund policy.",
+    )
+    for reviewer, score in ((r1, 5), (r2, 4)):
+        review_submit(
+            reviewer=reviewer,
+            correction=correction,
+            scores={"accuracy": score, "tone": score, "completeness": score, "policy_fit": score},
+            comment="Fine.",
+        )
+
+    quiz = list(csv.reader(io.StringIO(download(manager_client, "quiz-failed").content.decode())))
+    assert quiz[1] == [
+        "Checking sources",
+        "An AI cites a policy number you cannot find. What do you do?",
+        "1",
+        "1",
+        "100.0",
+    ]
+    missed = {
+        r[0]: r[1:]
+        for r in csv.reader(io.StringIO(download(manager_client, "flaws-missed").content.decode()))
+    }
+    assert missed["Factual error / hallucination"] == ["1", "0", "0.0"]
+    assert missed["Tone and empathy"] == ["1", "1", "100.0"]
+    body = manager_client.get(URL).content.decode()
+    assert "Krippendorff&#x27;s alpha (interval) on rubric scores" in body or (
+        "Krippendorff's alpha (interval) on rubric scores" in body
+    )
+    reviews = list(
+        csv.reader(io.StringIO(download(manager_client, "review-load").content.decode()))
+    )
+    assert sorted(int(r[1]) for r in reviews[1:]) == [1, 1]
