@@ -8,8 +8,10 @@ they can walk the whole loop themselves.
 """
 
 import uuid
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.models import User
 from challenges import scoring, services
@@ -29,6 +31,7 @@ from challenges.models import (
 )
 from courses.models import Skill
 from home.models import HomePage
+from leaderboard.services import points_award
 
 NAMESPACE = uuid.UUID("6c1b7a52-5d0e-4b7e-9f59-9d7b1f0f6a10")
 
@@ -308,10 +311,81 @@ def _activity(challenges: list[ChallengePage]) -> None:
                     services.reflection_upvote(user=people[voter], reflection=reflection)
 
 
+# Demo challenge weeks: a finished one (results final, badges awarded) and a running one.
+FINISHED_WEEK = "Privacy and fairness week"
+RUNNING_WEEK = "Customer promises week"
+FINISHED_SLUGS = ["screening-summary", "compliance-data-request"]
+RUNNING_SLUGS = ["refund-policy-reply", "expense-policy-answer", "complaint-escalation"]
+# (person, points) earned in each week, as backdated demo history.
+FINISHED_POINTS = [("priya", 180), ("sam", 150), ("mei", 140), ("tomas", 90), ("omar", 60)]
+RUNNING_POINTS = [("lena", 120), ("jonas", 110), ("sam", 95), ("mei", 80), ("omar", 40)]
+
+
+def _week(title: str, theme: str, *, starts_at, days: int, slugs, freeze_days=None):
+    from accounts.demo import TEAMS
+    from accounts.models import Team
+    from challenges.models import ChallengeWeek
+
+    existing = ChallengeWeek.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    week = ChallengeWeek(
+        title=title,
+        theme=theme,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(days=days),
+        freeze_at=starts_at + timedelta(days=freeze_days) if freeze_days else None,
+        team_ranking=ChallengeWeek.AVERAGE,
+    )
+    return services.week_save(
+        week=week,
+        challenges=list(ChallengePage.objects.filter(slug__in=slugs)),
+        teams=list(Team.objects.filter(slug__in=[slug for _, slug, _ in TEAMS])),
+    )
+
+
+def _week_history(week, points: list[tuple[str, int]]) -> None:
+    """Backdated points inside the week's window, so its board has a story to tell."""
+    span = (min(week.ends_at, timezone.now()) - week.starts_at) / (len(points) + 1)
+    for n, (key, amount) in enumerate(points, start=1):
+        points_award(
+            user=_user(f"{key}@apprentice.example"),
+            amount=amount,
+            kind="challenge.flags",
+            source_key=f"demo:week:{week.pk}:{key}",
+            week_id=week.pk,
+            reason=f"Challenge points in {week.title}.",
+            created_at=week.starts_at + span * n,
+        )
+
+
+def _weeks() -> None:
+    now = timezone.now()
+    finished = _week(
+        FINISHED_WEEK,
+        "Spot privacy leaks and unfair judgements in HR and compliance answers.",
+        starts_at=now - timedelta(days=14),
+        days=7,
+        slugs=FINISHED_SLUGS,
+    )
+    _week_history(finished, FINISHED_POINTS)
+    services.week_finalise(week=finished)
+    running = _week(
+        RUNNING_WEEK,
+        "What did the AI promise customers that we cannot keep?",
+        starts_at=now - timedelta(days=2),
+        days=7,
+        slugs=RUNNING_SLUGS,
+        freeze_days=6,
+    )
+    _week_history(running, RUNNING_POINTS)
+
+
 def seed(*, stdout) -> None:
     index = _index()
     challenges = [_challenge(index, spec) for spec in CHALLENGES]
     _activity(challenges)
+    _weeks()
     stdout.write(
         f"Challenges: {len(challenges)} challenges, "
         f"{Correction.objects.count()} corrections, {Review.objects.count()} reviews, "
