@@ -26,7 +26,6 @@ from challenges.models import (
     Review,
     TestCase,
     TestJudgement,
-    Upvote,
 )
 from challenges.models.pages import STEPS
 
@@ -243,16 +242,6 @@ def pending_context_notes(*, user, limit: int = 50) -> list[ContextNote]:
         .annotate(endorsed_by_me=Exists(Endorsement.objects.filter(note=OuterRef("pk"), user=user)))
         .select_related("user", "challenge")
         .order_by("-endorsement_count", "created_at")[:limit]
-    )
-
-
-def insights_feed(*, user, limit: int = 50) -> list[Reflection]:
-    """Shared reflections, newest first, with whether this user upvoted each."""
-    return list(
-        Reflection.objects.filter(shared=True)
-        .annotate(upvoted_by_me=Exists(Upvote.objects.filter(reflection=OuterRef("pk"), user=user)))
-        .select_related("user", "team", "challenge")
-        .order_by("-created_at", "-pk")[:limit]
     )
 
 

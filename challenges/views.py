@@ -11,10 +11,12 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import is_ld
@@ -370,14 +372,10 @@ def context_review(request, pk: int):
     return HttpResponseRedirect("/challenge/library/#pending")
 
 
-@login_required
 @require_GET
 def insights(request):
-    return render(
-        request,
-        "challenges/insights.html",
-        {"reflections": selectors.insights_feed(user=request.user)},
-    )
+    """The insights feed moved to the home app's cross-team feed (/insights/)."""
+    return HttpResponsePermanentRedirect(reverse("insights"))
 
 
 @login_required
@@ -391,7 +389,10 @@ def reflection_upvote(request, pk: int):
             messages.info(request, "You had already upvoted this reflection.")
     except PermissionDenied as exc:
         messages.error(request, str(exc))
-    return HttpResponseRedirect(f"/challenge/insights/#reflection-{pk}")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = f"{reverse('insights')}#reflection-{pk}"
+    return HttpResponseRedirect(back)
 
 
 @login_required

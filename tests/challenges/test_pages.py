@@ -232,7 +232,9 @@ def test_the_insights_feed_shows_shared_reflections_only(client, challenge, empl
     shared = ReflectionFactory(challenge=challenge, user=colleague, tip="Check the handbook first")
     ReflectionFactory(challenge=challenge, shared=False, tip="A private thought")
     client.force_login(employee)
-    body = client.get(reverse("challenges:insights")).content.decode()
+    response = client.get(reverse("challenges:insights"), follow=True)
+    assert response.redirect_chain[-1][0] == "/insights/"
+    body = response.content.decode()
     assert "Check the handbook first" in body and "A private thought" not in body
     client.post(reverse("challenges:upvote", args=[shared.pk]))
     shared.refresh_from_db()
