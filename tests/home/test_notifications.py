@@ -65,3 +65,34 @@ def test_notifications_need_sign_in(client):
     response = client.get("/me/notifications/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_due_assignments_notify_each_member_once_and_not_those_who_finished():
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from courses.models import ModuleCompletion
+    from courses.services import assignment_create
+    from tests.accounts.factories import TeamFactory
+    from tests.courses.factories import lesson_page, module_page
+
+    team = TeamFactory()
+    ana, ben, done = (UserFactory(team=team) for _ in range(3))
+    module = module_page(title="Spotting bias")
+    lesson_page(module)
+    manager = UserFactory()
+    assignment_create(
+        module=module,
+        due_date=timezone.localdate() + timedelta(days=2),
+        assigned_by=manager,
+        team=team,
+    )
+    ModuleCompletion.objects.create(user=done, module=module)
+    call_command("notify_due_assignments")
+    call_command("notify_due_assignments")
+    notified = Notification.objects.filter(kind="assignment.due")
+    assert sorted(n.user_id for n in notified) == sorted([ana.pk, ben.pk])
+    assert "“Spotting bias” is due on" in notified.first().message
