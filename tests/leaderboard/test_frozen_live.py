@@ -31,7 +31,7 @@ def frozen_week_with_late_points():
 
 
 async def test_ld_socket_gets_live_standings_while_colleagues_get_the_frozen_board():
-    early, late, manager = await frozen_week_with_late_points()
+    early, _late, manager = await frozen_week_with_late_points()
     public, snapshot = await connected_socket(early, "/ws/leaderboard/week-8/")
     assert snapshot["frozen"] is True and snapshot["live"] is False
     assert [row["points"] for row in snapshot["top"]] == [10]
