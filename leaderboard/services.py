@@ -416,3 +416,21 @@ def notification_send(
     if once and Notification.objects.filter(user=user, kind=kind, url=url).exists():
         return None
     return Notification.objects.create(user=user, kind=kind, message=message[:300], url=url[:300])
+
+
+def notification_send_bulk(*, user_ids, kind: str, message: str, url: str) -> list[Notification]:
+    """The same notification to many people (e.g. a week starting), once per person and url.
+
+    Bulk-inserted, so no per-row signals fire: the caller queues any e-mail itself.
+    """
+    user_ids = set(user_ids)
+    already = set(
+        Notification.objects.filter(kind=kind, url=url, user_id__in=user_ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    rows = [
+        Notification(user_id=uid, kind=kind, message=message[:300], url=url[:300])
+        for uid in sorted(user_ids - already)
+    ]
+    return Notification.objects.bulk_create(rows, batch_size=1000)
