@@ -4,7 +4,6 @@ The home app reads from every other app (DESIGN.md's arrows); nothing here write
 one or two aggregate queries, so the dashboard costs the same however long someone has used it.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Q, Sum
@@ -26,6 +25,21 @@ from leaderboard.models import BadgeAward, Kudos, PointsAward
 from leaderboard.selectors import level_progress, standing_rank
 
 SIGNAL_HISTORY = 12  # most recent flag submissions plotted
+
+# How the ledger's kinds read to a person (unknown kinds fall back to the reason or the kind).
+KIND_LABELS = {
+    "lesson.completed": "Lesson completed",
+    "module.completed": "Module completed",
+    "challenge.flags": "Flags on a challenge",
+    "correction.reviewed": "Your correction was reviewed",
+    "review.given": "Review given",
+    "review.agreement": "Review agreed with the consensus",
+    "context.approved": "Context note approved",
+    "testcase.blind_spot": "Blind spot found",
+    "reflection.upvoted": "Reflection upvoted",
+    "kudos.received": "Kudos received",
+    "manual": "Awarded by L&D",
+}
 
 
 @dataclass
@@ -152,10 +166,9 @@ def dashboard_context(user: User) -> dict:
             title="AI pass rate on your test cases, by model version (%)",
             chart_id="chart-pass-rates",
         )
-    kinds = defaultdict(int)
     recent = list(PointsAward.objects.filter(user=user).order_by("-created_at", "-pk")[:8])
     for award in recent:
-        kinds[award.kind] += award.amount
+        award.label = award.reason or KIND_LABELS.get(award.kind, award.kind)
     return {
         "assignments": assignments_for_user(user),
         "open_challenges": open_challenges(user),
