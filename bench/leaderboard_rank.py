@@ -35,15 +35,17 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Count
     from django.utils import timezone
 
     from accounts.models import User
     from leaderboard import selectors
-    from leaderboard.models import Standing
+    from leaderboard.models import ScoreBucket, Standing
 
     call_command("migrate", verbosity=0)
     rng = random.Random(1)
     Standing.objects.filter(scope="bench").delete()
+    ScoreBucket.objects.filter(scope="bench").delete()
     User.objects.filter(email__endswith="@bench.example").delete()
     started = time.perf_counter()
     User.objects.bulk_create(
@@ -67,10 +69,23 @@ def main() -> None:
         ),
         batch_size=5000,
     )
+    # The score histogram, as points_award keeps it (and standings_rebuild recomputes it).
+    ScoreBucket.objects.bulk_create(
+        ScoreBucket(scope="bench", points=r["points"], count=r["n"])
+        for r in Standing.objects.filter(scope="bench")
+        .values("points")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    buckets = ScoreBucket.objects.filter(scope="bench").count()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE leaderboard_standing")
-    print(f"{connection.vendor}: loaded {len(ids)} users in {time.perf_counter() - started:.1f} s")
+            cursor.execute("VACUUM ANALYZE leaderboard_standing")
+            cursor.execute("VACUUM ANALYZE leaderboard_scorebucket")
+    print(
+        f"{connection.vendor}: loaded {len(ids)} users ({buckets} distinct scores) "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
 
     def timed(fn, samples):
         times = []
@@ -105,6 +120,7 @@ def main() -> None:
     for name, (median, p95) in results.items():
         print(f"| {name} | {median:.2f} | {p95:.2f} |")
     Standing.objects.filter(scope="bench").delete()
+    ScoreBucket.objects.filter(scope="bench").delete()
     User.objects.filter(email__endswith="@bench.example").delete()
 
 

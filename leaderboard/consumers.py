@@ -4,7 +4,7 @@ import asyncio
 import json
 import time
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -43,10 +43,10 @@ def same_origin(scope: dict) -> bool:
     return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
 
 
-def _presence_add(channel_name: str, scope: str, user_id: int) -> None:
+def _presence_add(channel_name: str, scope: str, user_id: int, near: bool = False) -> None:
     BoardPresence.objects.filter(connected_at__lt=timezone.now() - timedelta(days=1)).delete()
     BoardPresence.objects.update_or_create(
-        channel_name=channel_name, defaults={"scope": scope, "user_id": user_id}
+        channel_name=channel_name, defaults={"scope": scope, "user_id": user_id, "near": near}
     )
 
 
@@ -57,8 +57,18 @@ def _presence_remove(channel_name: str) -> None:
 def _build_broadcast(scope: str) -> dict:
     # Cleared before reading, so an award committing from now on starts the next window.
     broadcast.clear_pending(scope)
-    watching = set(BoardPresence.objects.filter(scope=scope).values_list("user_id", flat=True))
-    return selectors.board_payload(scope=scope, user_ids=watching)
+    watching = dict(BoardPresence.objects.filter(scope=scope).values_list("user_id", "near"))
+    payload = selectors.board_payload(scope=scope, user_ids=set(watching))
+    return _with_near(payload, {uid for uid, near in watching.items() if near})
+
+
+def _with_near(payload: dict, near_ids) -> dict:
+    """Add the "near me" rows of ``near_ids`` (two more queries, however many they are)."""
+    if near_ids and not payload.get("live"):
+        ranks = {int(uid): rank for uid, (rank, _) in payload["ranks"].items()}
+        wanted = {uid: rank for uid, rank in ranks.items() if uid in near_ids}
+        payload["near"] = selectors.near_payload(scope=payload["scope"], ranks=wanted)
+    return payload
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
@@ -66,6 +76,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     Server → client: ``{"type": "board", ...}`` snapshots (on connect, on each coalesced
     update, on a ``{"type": "resync"}`` request). Anything else the client sends is ignored.
+    A socket opened with ``?view=near`` also gets the viewer's five rows above and below.
     Logging out closes the user's sockets (group ``leaderboard.user-<id>``).
     """
 
@@ -87,11 +98,15 @@ class BoardConsumer(AsyncWebsocketConsumer):
             return
         self.user = user
         self.viewer_is_ld = await database_sync_to_async(is_ld)(user)
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        self.near = query.get("view") == ["near"]
         self.last_resync = 0.0
         self.tasks = set()
         await self.channel_layer.group_add(broadcast.group_name(self.board), self.channel_name)
         await self.channel_layer.group_add(broadcast.user_group(user.pk), self.channel_name)
-        await database_sync_to_async(_presence_add)(self.channel_name, self.board, user.pk)
+        await database_sync_to_async(_presence_add)(
+            self.channel_name, self.board, user.pk, self.near
+        )
         # A pending mark left by a ping nobody heard would mute this board until it expires;
         # clearing it costs at most one extra broadcast, and the snapshot below covers the rest.
         await database_sync_to_async(broadcast.clear_pending)(self.board)
@@ -122,10 +137,12 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.send_snapshot()
 
     async def send_snapshot(self):
-        payload = await database_sync_to_async(selectors.board_payload)(
-            scope=self.board, user_ids=[self.user.pk]
-        )
+        payload = await database_sync_to_async(self._snapshot)()
         await self.send_view(payload)
+
+    def _snapshot(self) -> dict:
+        payload = selectors.board_payload(scope=self.board, user_ids=[self.user.pk])
+        return _with_near(payload, {self.user.pk} if self.near else set())
 
     async def send_view(self, payload: dict):
         if self.viewer_is_ld and payload["frozen"] and not payload.get("live"):

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from leaderboard.models import (
     Level,
     PointsAward,
     ScopeSettings,
+    ScoreBucket,
     Standing,
     TeamStanding,
 )
@@ -38,49 +40,94 @@ def _ahead(points: int, reached_at, user_id: int) -> Q:
     )
 
 
-def _ahead_counts(model_filter, points, reached_at, user_id) -> int:
-    # Two index range scans (higher scores; then equal score reached earlier) instead of one
-    # OR, which SQLite and PostgreSQL would otherwise answer by scanning far more of the index.
-    higher = model_filter.filter(points__gt=points).count()
-    tied = model_filter.filter(points=points).filter(
-        Q(reached_at__lt=reached_at) | Q(reached_at=reached_at, user_id__lt=user_id)
+def _tied_ahead(board, *, points, reached_at, user_id):
+    """Rows of ``board`` with the same score, reached earlier (or at once by a lower user id).
+
+    An index range on (scope, points, reached_at) that stops at the viewer's own entry, so it
+    reads only the ties ahead of them, however large the tie group is.
+    """
+    return board.filter(points=points, reached_at__lte=reached_at).exclude(
+        reached_at=reached_at, user_id__gte=user_id
     )
-    return higher + tied.count()
+
+
+def _count(qs, field="*", function=Count):
+    # COUNT(*), not COUNT(id): PostgreSQL can then answer from the rank index alone
+    # (an index-only scan) instead of visiting the table for every row counted.
+    return Coalesce(
+        Subquery(qs.order_by().values("scope").annotate(n=function(field)).values("n")), Value(0)
+    )
 
 
 def standing_rank(*, scope: str, user) -> tuple[Standing | None, int | None]:
-    """The viewer's standing in ``scope`` and rank (1 + rows ahead), or (None, None)."""
-    standing = Standing.objects.filter(scope=scope, user=user).first()
+    """The viewer's standing in ``scope`` and rank (1 + rows ahead), or (None, None).
+
+    One query: the sum of the score buckets above the viewer plus the ties reached earlier.
+    """
+    outer = {"scope": OuterRef("scope")}
+    higher = ScoreBucket.objects.filter(**outer, points__gt=OuterRef("points"))
+    tied = _tied_ahead(
+        Standing.objects.filter(**outer),
+        points=OuterRef("points"),
+        reached_at=OuterRef("reached_at"),
+        user_id=OuterRef("user_id"),
+    )
+    standing = (
+        Standing.objects.filter(scope=scope, user=user)
+        .select_related("user")
+        .annotate(higher=_count(higher, "count", Sum), tied=_count(tied))
+        .first()
+    )
     if standing is None:
         return None, None
-    ahead = _ahead_counts(
-        Standing.objects.filter(scope=scope), standing.points, standing.reached_at, standing.user_id
-    )
-    return standing, ahead + 1
+    return standing, standing.higher + standing.tied + 1
 
 
-def _count(qs):
-    return Coalesce(
-        Subquery(qs.order_by().values("scope").annotate(n=Count("pk")).values("n")), Value(0)
+def _watchers(scope: str, user_ids) -> list[tuple[int, int, object, int]]:
+    """(user_id, points, reached_at, ties ahead) of each of ``user_ids`` on the board: one query."""
+    tied = _tied_ahead(
+        Standing.objects.filter(scope=OuterRef("scope")),
+        points=OuterRef("points"),
+        reached_at=OuterRef("reached_at"),
+        user_id=OuterRef("user_id"),
     )
+    return list(
+        Standing.objects.filter(scope=scope, user_id__in=list(user_ids))
+        .annotate(tied=_count(tied))
+        .values_list("user_id", "points", "reached_at", "tied")
+    )
+
+
+def _higher_counts(scope: str, scores) -> dict[int, int]:
+    """{score: users with a higher score} for several scores, from one read of the histogram.
+
+    Reads only the buckets above the lowest of ``scores`` (one per distinct score, far fewer
+    than users) and sums them from the top down.
+    """
+    if not scores:
+        return {}
+    buckets = ScoreBucket.objects.filter(scope=scope, points__gt=min(scores)).order_by("-points")
+    wanted = sorted(set(scores), reverse=True)
+    result = {}
+    above = 0
+    i = 0
+    for points, count in buckets.values_list("points", "count"):
+        while i < len(wanted) and wanted[i] >= points:
+            result[wanted[i]] = above
+            i += 1
+        above += count
+    for score in wanted[i:]:
+        result[score] = above
+    return result
 
 
 def rank_map(*, scope: str, user_ids) -> dict[int, tuple[int, int]]:
-    """{user_id: (rank, points)} for several users in one query (two counted subqueries each)."""
+    """{user_id: (rank, points)} for several users in two queries, however many they are."""
     if not user_ids:
         return {}
-    outer = Standing.objects.filter(scope=OuterRef("scope"))
-    higher = outer.filter(points__gt=OuterRef("points"))
-    tied = outer.filter(points=OuterRef("points")).filter(
-        Q(reached_at__lt=OuterRef("reached_at"))
-        | Q(reached_at=OuterRef("reached_at"), user_id__lt=OuterRef("user_id"))
-    )
-    rows = (
-        Standing.objects.filter(scope=scope, user_id__in=list(user_ids))
-        .annotate(higher=_count(higher), tied=_count(tied))
-        .values_list("user_id", "higher", "tied", "points")
-    )
-    return {uid: (h + t + 1, points) for uid, h, t, points in rows}
+    rows = _watchers(scope, user_ids)
+    higher = _higher_counts(scope, [points for _, points, _, _ in rows])
+    return {uid: (higher[points] + tied + 1, points) for uid, points, _, tied in rows}
 
 
 def board_top(*, scope: str, limit: int) -> list[Standing]:
@@ -100,6 +147,84 @@ def board_near(*, scope: str, standing: Standing, rank: int, reach: int = 5) -> 
     rows.append((rank, standing))
     rows += [(rank + 1 + i, s) for i, s in enumerate(below)]
     return rows
+
+
+def _neighbour_reads(board, *, points: int, reached_at, user_id: int, reach: int) -> list:
+    """Four keyset reads along the rank index: the nearest ``reach`` rows on each side of a
+    user, split where the index order changes direction (ties vs. other scores)."""
+    return [
+        _tied_ahead(board, points=points, reached_at=reached_at, user_id=user_id).order_by(
+            "-reached_at", "-user_id"
+        ),
+        board.filter(points__gt=points).order_by("points", "-reached_at", "-user_id"),
+        board.filter(points=points, reached_at__gte=reached_at)
+        .exclude(reached_at=reached_at, user_id__lte=user_id)
+        .order_by("reached_at", "user_id"),
+        board.filter(points__lt=points).order_by(*ORDER),
+    ]
+
+
+def near_map(*, scope: str, ranks: dict[int, int], reach: int = 5) -> dict[int, list]:
+    """{user_id: [(rank, standing), ...]}: each user's ``reach`` rows above and below, and theirs.
+
+    ``ranks`` ({user_id: rank}) comes from ``rank_map``. Two queries for any number of users:
+    their standings, then one UNION ALL of small keyset reads (what ``board_near`` does for one
+    viewer) that fetches every neighbour at once. The union holds each user's true neighbours,
+    so in board order the rows next to a user in it are the rows next to them on the board.
+    """
+    if not ranks:
+        return {}
+    board = Standing.objects.filter(scope=scope)
+    watchers = board.filter(user_id__in=list(ranks)).values_list("user_id", "points", "reached_at")
+    reads = [board.filter(user_id__in=list(ranks))]
+    for user_id, points, reached_at in watchers:
+        reads += [
+            qs[:reach]
+            for qs in _neighbour_reads(
+                board, points=points, reached_at=reached_at, user_id=user_id, reach=reach
+            )
+        ]
+    parts, params = [], []
+    for i, qs in enumerate(reads):
+        sql, part_params = qs.values("pk").query.sql_with_params()
+        # Wrapped, because SQLite allows ORDER BY/LIMIT only in a subquery of a compound.
+        parts.append(f"SELECT * FROM ({sql}) AS near_{i}")  # noqa: S608 - ORM-built SQL
+        params.extend(part_params)
+    union = RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 - ORM-built, bound params
+    rows = sorted(
+        Standing.objects.filter(pk__in=union).select_related("user"),
+        key=lambda s: (-s.points, s.reached_at, s.user_id),
+    )
+    position = {s.user_id: i for i, s in enumerate(rows)}
+    result = {}
+    for user_id, rank in ranks.items():
+        if user_id not in position:
+            continue
+        i = position[user_id]
+        above, below = rows[max(0, i - reach) : i], rows[i + 1 : i + 1 + reach]
+        result[user_id] = (
+            [(rank - len(above) + k, s) for k, s in enumerate(above)]
+            + [(rank, rows[i])]
+            + [(rank + 1 + k, s) for k, s in enumerate(below)]
+        )
+    return result
+
+
+def near_payload(*, scope: str, ranks: dict[int, int], reach: int = 5) -> dict[str, list]:
+    """The "near me" rows of several watchers, for a broadcast (names cut per viewer later)."""
+    return {
+        str(user_id): [
+            {
+                "rank": rank,
+                "uid": s.user_id,
+                "name": s.user.public_name,
+                "hidden": not s.user.show_on_leaderboards,
+                "points": s.points,
+            }
+            for rank, s in rows
+        ]
+        for user_id, rows in near_map(scope=scope, ranks=ranks, reach=reach).items()
+    }
 
 
 def _row_key(user_id: int) -> str:
@@ -274,21 +399,22 @@ def live_board_payload(*, scope: str, config, user_ids, limit: int) -> dict:
 
 
 def payload_for_viewer(payload: dict, *, viewer_id: int, viewer_is_ld: bool) -> dict:
-    """One viewer's cut of a broadcast: names they may see, and their own rank only."""
-    top = []
-    for row in payload["top"]:
+    """One viewer's cut of a broadcast: names they may see, their own rank and "near me" rows."""
+
+    def cut(row: dict) -> dict:
         me = row["uid"] == viewer_id
         visible = me or viewer_is_ld or not row["hidden"]
-        top.append(
-            {
-                "rank": row["rank"],
-                "key": _row_key(row["uid"]),
-                "name": row["name"] if visible else ANONYMOUS,
-                "points": row["points"],
-                "me": me,
-                "url": f"/leaderboard/people/{row['uid']}/" if visible else "",
-            }
-        )
+        return {
+            "rank": row["rank"],
+            "key": _row_key(row["uid"]),
+            "name": row["name"] if visible else ANONYMOUS,
+            "points": row["points"],
+            "me": me,
+            "url": f"/leaderboard/people/{row['uid']}/" if visible else "",
+        }
+
+    top = [cut(row) for row in payload["top"]]
+    near = payload.get("near", {}).get(str(viewer_id))
     mine = payload["ranks"].get(str(viewer_id))
     return {
         "type": "board",
@@ -301,6 +427,7 @@ def payload_for_viewer(payload: dict, *, viewer_id: int, viewer_is_ld: bool) -> 
         "top": top,
         "teams": payload["teams"],
         "me": {"rank": mine[0], "points": mine[1]} if mine else None,
+        "near": [cut(row) for row in near] if near is not None else None,
     }
 
 

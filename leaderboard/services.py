@@ -21,6 +21,7 @@ from leaderboard.models import (
     Notification,
     PointsAward,
     ScopeSettings,
+    ScoreBucket,
     Standing,
     TeamStanding,
 )
@@ -66,11 +67,12 @@ def _frozen_at(scope: str) -> datetime | None:
     return ScopeSettings.objects.filter(scope=scope).values_list("frozen_at", flat=True).first()
 
 
-def _bump(model: type[models.Model], key: dict, *, amount: int, at: datetime, **extra) -> None:
+def _bump(model: type[models.Model], key: dict, *, amount: int, at: datetime, **extra) -> bool:
     """Add ``amount`` to one aggregate row, creating it if needed, without losing increments.
 
     The UPDATE is atomic in the database; if the row does not exist yet, two concurrent awards
     may both try to create it, and the loser of the unique constraint updates instead.
+    Returns whether this call created the row.
     """
     changes = {
         "points": F("points") + amount,
@@ -78,12 +80,50 @@ def _bump(model: type[models.Model], key: dict, *, amount: int, at: datetime, **
     }
     changes.update({name: F(name) + value for name, value in extra.items()})
     if model.objects.filter(**key).update(**changes):
-        return
+        return False
     try:
         with transaction.atomic():
             model.objects.create(**key, points=amount, reached_at=at, **extra)
     except IntegrityError:
         model.objects.filter(**key).update(**changes)
+        return False
+    return True
+
+
+def _bucket_add(scope: str, points: int) -> None:
+    """One more user of ``scope`` holds ``points`` (creates the bucket if it is the first)."""
+    bucket = ScoreBucket.objects.filter(scope=scope, points=points)
+    if bucket.update(count=F("count") + 1):
+        return
+    try:
+        with transaction.atomic():
+            ScoreBucket.objects.create(scope=scope, points=points, count=1)
+    except IntegrityError:
+        bucket.update(count=F("count") + 1)
+
+
+def _bucket_take(scope: str, points: int) -> None:
+    """One user fewer of ``scope`` holds ``points``; an emptied bucket is deleted.
+
+    The decrement locks the row until commit, so whoever takes the last user out also sees the
+    zero and deletes it, and a concurrent ``_bucket_add`` waits and then recreates the bucket.
+    The check constraint (count >= 0) refuses any drift below zero.
+    """
+    bucket = ScoreBucket.objects.filter(scope=scope, points=points)
+    bucket.update(count=F("count") - 1)
+    bucket.filter(count=0).delete()
+
+
+def _standing_bump(*, scope: str, user_id: int, amount: int, at: datetime) -> None:
+    """Add ``amount`` to a user's standing and move them to their new score's bucket."""
+    key = {"scope": scope, "user_id": user_id}
+    created = _bump(Standing, key, amount=amount, at=at)
+    # The row was written above and stays locked by this transaction until commit, so this is
+    # the score this award made, whatever other awards do meanwhile.
+    points = Standing.objects.filter(**key).values_list("points", flat=True).get()
+    if not created:
+        _bucket_take(scope, points - amount)
+    _bucket_add(scope, points)
 
 
 def _standings_apply(award: PointsAward) -> list[str]:
@@ -98,12 +138,7 @@ def _standings_apply(award: PointsAward) -> list[str]:
             # because L&D watch the live standings (read from the ledger) on the same socket.
             moved.append(scope)
             continue
-        _bump(
-            Standing,
-            {"scope": scope, "user_id": award.user_id},
-            amount=award.amount,
-            at=award.created_at,
-        )
+        _standing_bump(scope=scope, user_id=award.user_id, amount=award.amount, at=award.created_at)
         if award.team_id:
             earlier = (
                 PointsAward.objects.filter(scopes.award_filter(scope, frozen_at=frozen_at))
@@ -255,6 +290,7 @@ def standings_rebuild() -> dict[str, int]:
     """Recompute every standing from the ledger (the incremental rows must equal this)."""
     Standing.objects.all().delete()
     TeamStanding.objects.all().delete()
+    ScoreBucket.objects.all().delete()
     keys = [scopes.ALL]
     keys += [scopes.month_key(m) for m in PointsAward.objects.datetimes("created_at", "month")]
     keys += [
@@ -273,7 +309,11 @@ def standings_rebuild() -> dict[str, int]:
     ]
     for scope in dict.fromkeys(keys):
         _scope_rebuild(scope, frozen_at=_frozen_at(scope))
-    return {"standings": Standing.objects.count(), "team_standings": TeamStanding.objects.count()}
+    return {
+        "standings": Standing.objects.count(),
+        "team_standings": TeamStanding.objects.count(),
+        "score_buckets": ScoreBucket.objects.count(),
+    }
 
 
 @transaction.atomic
@@ -323,11 +363,19 @@ def _announce_quietly(moved: list[str]) -> None:
 def _scope_rebuild(scope: str, *, frozen_at: datetime | None) -> None:
     Standing.objects.filter(scope=scope).delete()
     TeamStanding.objects.filter(scope=scope).delete()
+    ScoreBucket.objects.filter(scope=scope).delete()
     awards = PointsAward.objects.filter(scopes.award_filter(scope, frozen_at=frozen_at))
     Standing.objects.bulk_create(
         Standing(scope=scope, user_id=r["user"], points=r["points"], reached_at=r["reached"])
         for r in awards.values("user")
         .annotate(points=Sum("amount"), reached=models.Max("created_at"))
+        .order_by()
+    )
+    ScoreBucket.objects.bulk_create(
+        ScoreBucket(scope=scope, points=r["points"], count=r["n"])
+        for r in Standing.objects.filter(scope=scope)
+        .values("points")
+        .annotate(n=models.Count("pk"))
         .order_by()
     )
     TeamStanding.objects.bulk_create(

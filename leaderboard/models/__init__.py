@@ -6,7 +6,13 @@
 
 from leaderboard.models.ledger import PointsAward
 from leaderboard.models.recognition import Badge, BadgeAward, Kudos, Level, Notification
-from leaderboard.models.standings import BoardPresence, ScopeSettings, Standing, TeamStanding
+from leaderboard.models.standings import (
+    BoardPresence,
+    ScopeSettings,
+    ScoreBucket,
+    Standing,
+    TeamStanding,
+)
 
 __all__ = [
     "Badge",
@@ -17,6 +23,7 @@ __all__ = [
     "Notification",
     "PointsAward",
     "ScopeSettings",
+    "ScoreBucket",
     "Standing",
     "TeamStanding",
 ]

@@ -38,6 +38,32 @@ class Standing(models.Model):
         return f"{self.user_id} {self.points} in {self.scope}"
 
 
+class ScoreBucket(models.Model):
+    """How many users of a scope hold each score: the scope's score histogram.
+
+    Kept in the same transaction as ``Standing`` (a user moving from ``p`` to ``p'`` takes one
+    from bucket ``p`` and adds one to ``p'``), so a rank is the sum of the few buckets above a
+    score plus the ties reached earlier, instead of a count over every row ahead. Empty buckets
+    are deleted; ``standings_rebuild`` recomputes the histogram from the standings.
+    """
+
+    scope = models.CharField(max_length=100)
+    points = models.IntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the index that a sum over the buckets above a score reads.
+            models.UniqueConstraint(fields=["scope", "points"], name="leaderboard_bucket_once"),
+            models.CheckConstraint(
+                condition=models.Q(count__gte=0), name="leaderboard_bucket_count_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} with {self.points} in {self.scope}"
+
+
 class TeamStanding(models.Model):
     """A team's points in one scope, and how many members have earned points for it there.
 
@@ -103,10 +129,12 @@ class BoardPresence(models.Model):
     channel_name = models.CharField(max_length=200, unique=True)
     scope = models.CharField(max_length=100, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The socket shows the "near me" view, so broadcasts also carry this user's neighbours.
+    near = models.BooleanField(default=False)
     connected_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"{self.user_id} on {self.scope}"
 
 
-__all__ = ["BoardPresence", "ScopeSettings", "Standing", "TeamStanding"]
+__all__ = ["BoardPresence", "ScopeSettings", "ScoreBucket", "Standing", "TeamStanding"]

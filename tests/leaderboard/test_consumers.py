@@ -176,20 +176,67 @@ async def test_logout_closes_the_users_sockets():
     await communicator.disconnect()
 
 
+async def test_near_me_socket_redraws_the_five_above_and_below_live():
+    users = [await make_user(team=False) for _ in range(20)]
+    for i, user in enumerate(users):
+        await award(user, 10 + i, "seed")  # ranks 20 (10 points) .. 1 (29 points)
+    viewer = users[10]  # 20 points: rank 10
+    communicator, snapshot = await connected_socket(viewer, "/ws/leaderboard/all/?view=near")
+    plain, plain_snapshot = await connected_socket(users[0])
+    try:
+        assert plain_snapshot["near"] is None  # only a "near me" socket carries the rows
+        assert [row["rank"] for row in snapshot["near"]] == list(range(5, 16))
+        assert [row["points"] for row in snapshot["near"]] == list(range(25, 14, -1))
+        assert [row["me"] for row in snapshot["near"]] == [False] * 5 + [True] + [False] * 5
+        # Someone from below overtakes the viewer: the near rows move with them.
+        climber = users[5]  # 15 points, rank 15
+        # 22 points, tied with users[12] who got there first: rank 9; the viewer drops to 11.
+        await award(climber, 7, "climb")
+        update = await communicator.receive_json_from(timeout=3)
+        assert update["me"] == {"rank": 11, "points": 20}
+        assert [row["rank"] for row in update["near"]] == list(range(6, 17))
+        assert [row["points"] for row in update["near"]] == [
+            24, 23, 22, 22, 21, 20, 19, 18, 17, 16, 14
+        ]  # fmt: skip
+        assert update["near"][3]["name"] == climber.public_name
+        assert update["near"][2]["name"] == users[12].public_name
+        assert update["near"][5]["me"] is True
+        assert (await plain.receive_json_from(timeout=3))["near"] is None
+    finally:
+        await communicator.disconnect()
+        await plain.disconnect()
+
+
+async def test_near_me_rows_hide_names_of_people_who_opted_out():
+    shy = await make_user(first_name="Sasha", last_name="Shy", show_on_leaderboards=False)
+    viewer = await make_user()
+    await award(shy, 30, "a")
+    await award(viewer, 10, "a")
+    communicator, snapshot = await connected_socket(viewer, "/ws/leaderboard/all/?view=near")
+    try:
+        assert [row["name"] for row in snapshot["near"]] == ["Anonymous mentor", viewer.public_name]
+        assert snapshot["near"][0]["url"] == ""
+    finally:
+        await communicator.disconnect()
+
+
 @pytest.mark.django_db
 def test_a_broadcast_costs_the_same_queries_for_1_or_50_watchers():
     users = [UserFactory(team=False) for _ in range(50)]
     for i, user in enumerate(users):
         points_award(user=user, amount=i + 1, kind="x", source_key="k")
-    BoardPresence.objects.create(channel_name="c0", scope="all", user=users[0])
+    BoardPresence.objects.create(channel_name="c0", scope="all", user=users[0], near=True)
     with CaptureQueriesContext(connection) as one:
         payload = _build_broadcast("all")
-    assert len(payload["ranks"]) == 1
+    assert len(payload["ranks"]) == 1 and len(payload["near"]) == 1
     BoardPresence.objects.bulk_create(
-        BoardPresence(channel_name=f"c{i}", scope="all", user=u) for i, u in enumerate(users[1:], 1)
+        BoardPresence(channel_name=f"c{i}", scope="all", user=u, near=i % 2 == 0)
+        for i, u in enumerate(users[1:], 1)
     )
     with CaptureQueriesContext(connection) as many:
         payload = _build_broadcast("all")
-    assert len(payload["ranks"]) == 50
+    assert len(payload["ranks"]) == 50 and len(payload["near"]) == 25
     assert payload["ranks"][str(users[-1].pk)] == [1, 50]
-    assert len(many.captured_queries) == len(one.captured_queries) <= 6
+    assert [row["rank"] for row in payload["near"][str(users[-2].pk)]] == [1, 2, 3, 4, 5, 6, 7]
+    # Presence, scope settings, top, watchers' ties, score buckets, teams; near: two more.
+    assert len(many.captured_queries) == len(one.captured_queries) <= 8

@@ -5,10 +5,11 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 from django.utils import timezone
 
 from leaderboard import selectors
-from leaderboard.models import ScopeSettings, Standing, TeamStanding
+from leaderboard.models import ScopeSettings, ScoreBucket, Standing, TeamStanding
 from leaderboard.services import points_award, points_revoke, week_configure
 from tests.accounts.factories import TeamFactory, UserFactory
 
@@ -21,17 +22,27 @@ def _snapshot():
         sorted(
             TeamStanding.objects.values_list("scope", "team_id", "points", "members", "reached_at")
         ),
+        sorted(ScoreBucket.objects.values_list("scope", "points", "count")),
     )
 
 
-def test_rebuild_equals_incremental_after_random_awards_and_revocations():
-    rng = random.Random(20261128)  # fixed: a failure is reproducible
-    teams = [TeamFactory() for _ in range(3)]
-    users = [UserFactory(team=rng.choice(teams)) for _ in range(12)]
+def _histogram_from_standings():
+    return sorted(
+        (r["scope"], r["points"], r["n"])
+        for r in Standing.objects.values("scope", "points").annotate(n=Count("pk")).order_by()
+    )
+
+
+def _board_order(scope):
+    rows = Standing.objects.filter(scope=scope).values_list("points", "reached_at", "user_id")
+    return [uid for _, _, uid in sorted(rows, key=lambda r: (-r[0], r[1], r[2]))]
+
+
+def _random_history(rng, users, *, count, base, tie_moments=False):
     skills = ["", "data-literacy", "communication"]
-    base = timezone.now() - timedelta(days=70)
+    moments = [base + timedelta(hours=h) for h in (0, 1, 2)]  # shared instants: exact ties
     awards = []
-    for _i in range(300):
+    for _i in range(count):
         if awards and rng.random() < 0.15:
             points_revoke(award=rng.choice(awards), reason="random correction")
             continue
@@ -42,14 +53,51 @@ def test_rebuild_equals_incremental_after_random_awards_and_revocations():
             source_key=f"src:{rng.randint(0, 250)}",  # some repeats: idempotent no-ops
             skill=rng.choice(skills),
             week_id=rng.choice([None, 1, 2]),
-            created_at=base + timedelta(hours=rng.randint(0, 24 * 70)),
+            created_at=rng.choice(moments)
+            if tie_moments
+            else base + timedelta(hours=rng.randint(0, 24 * 70)),
         )
         if award is not None:
             awards.append(award)
+    return awards
+
+
+def test_rebuild_equals_incremental_after_random_awards_and_revocations():
+    rng = random.Random(20261128)  # fixed: a failure is reproducible
+    teams = [TeamFactory() for _ in range(3)]
+    users = [UserFactory(team=rng.choice(teams)) for _ in range(12)]
+    _random_history(rng, users, count=300, base=timezone.now() - timedelta(days=70))
     incremental = _snapshot()
     assert len(incremental[0]) > 30
+    # The incremental histogram holds exactly the standings' scores (no empty or stale bucket).
+    assert incremental[2] == _histogram_from_standings()
     call_command("standings_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _snapshot() == incremental
+
+
+def test_ranks_from_the_histogram_equal_the_board_order_with_exact_ties():
+    rng = random.Random(7)
+    users = [UserFactory(team=False) for _ in range(15)]
+    # Three shared instants and small amounts: many equal scores reached at the same moment,
+    # so the user id has to break ties too.
+    _random_history(
+        rng, users, count=200, base=timezone.now() - timedelta(days=1), tie_moments=True
+    )
+    for scope in Standing.objects.values_list("scope", flat=True).distinct().order_by():
+        order = _board_order(scope)
+        expected = {uid: i for i, uid in enumerate(order, start=1)}
+        ranks = selectors.rank_map(scope=scope, user_ids=[u.pk for u in users])
+        assert {uid: rank for uid, (rank, _points) in ranks.items()} == expected
+        for uid in order:
+            assert selectors.standing_rank(scope=scope, user=uid)[1] == expected[uid]
+        # Every user's "near me" rows, fetched for all at once, are the board's rows around them.
+        near = selectors.near_map(scope=scope, ranks=expected, reach=3)
+        for uid in order:
+            i = expected[uid] - 1
+            window = order[max(0, i - 3) : i + 4]
+            assert [(rank, s.user_id) for rank, s in near[uid]] == [
+                (expected[u], u) for u in window
+            ]
 
 
 def test_rank_counts_rows_ahead_and_ties_go_to_who_reached_first():

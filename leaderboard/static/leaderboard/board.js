@@ -67,7 +67,7 @@
 
   function redraw(data) {
     var before = ranksNow();
-    var rows = kind === "teams" ? data.teams : data.top;
+    var rows = kind === "teams" ? data.teams : (near && data.near ? data.near : data.top);
     var fragment = document.createDocumentFragment();
     rows.forEach(function (row) {
       var tr = document.createElement("tr");
@@ -110,8 +110,9 @@
   }
 
   function onBoard(data) {
-    // The "near me" list is drawn by the server; live updates keep the viewer's own rank fresh.
-    if (!(kind === "people" && near)) { redraw(data); }
+    // A "near me" socket gets the viewer's neighbours; without a place on the board yet
+    // (no near rows) the page shows the top list, as the server drew it.
+    redraw(data);
     showMe(data.me);
     updates += 1;
     board.setAttribute("data-lb-updates", String(updates));
@@ -121,7 +122,7 @@
 
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var socket = new WebSocket(scheme + window.location.host + path);
+    var socket = new WebSocket(scheme + window.location.host + path + (near ? "?view=near" : ""));
     socket.addEventListener("open", function () {
       attempt = 0;
       statusEl.textContent = "Live";
