@@ -148,15 +148,16 @@ def _asgi_application():
     return ASGIStaticFilesHandler(get_default_application())
 
 
-def _use_test_database():
+def _prepare_server_process():
     """Runs in the forked server process before it serves."""
     from concurrent.futures import ThreadPoolExecutor
 
     from asgiref.sync import SyncToAsync
     from channels.layers import channel_layers
-    from channels.testing.live import set_database_connection
 
-    set_database_connection()
+    # No database set-up here: Django's test set-up already pointed settings.DATABASES at the
+    # test database before the fork (channels' set_database_connection would prefix "test_"
+    # a second time on PostgreSQL), and the parent closed its connections before forking.
     # The fork inherits state built by earlier tests in the parent: channel layers bound to
     # their event loops (and Redis connections), and asgiref's executor for thread-sensitive
     # calls, whose worker thread does not exist in the child. The server builds its own.
@@ -187,7 +188,7 @@ def asgi_live_server(transactional_db, settings):
         pytest.fail("asgi_live_server needs a file-backed test database.")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     connections.close_all()
-    process = DaphneProcess("127.0.0.1", partial(_asgi_application), setup=_use_test_database)
+    process = DaphneProcess("127.0.0.1", partial(_asgi_application), setup=_prepare_server_process)
     process.start()
     if not process.ready.wait(timeout=15):
         process.terminate()
