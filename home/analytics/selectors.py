@@ -134,6 +134,16 @@ def _window(qs, filters: Filters, field: str = "created_at"):
     return qs
 
 
+def _challenge_records(qs, filters: Filters):
+    """A loop-record queryset narrowed by period, the author's team and the challenge's skill."""
+    qs = _window(qs, filters)
+    if filters.team is not None:
+        qs = qs.filter(team=filters.team)
+    if filters.skill:
+        qs = qs.filter(challenge__skills__slug=filters.skill)
+    return qs
+
+
 def module_completion_by_team(filters: Filters) -> Table:
     """Per team and module: how many current members have completed it."""
     from courses.models import ModuleCompletion, SkillModulePage
@@ -284,11 +294,7 @@ def flaw_categories_missed(filters: Filters) -> Table:
     """Per flaw category: how often employees' flag submissions missed a known flaw of it."""
     from challenges.models import Flag, FlagSubmission, Flaw
 
-    submissions = _window(FlagSubmission.objects.all(), filters)
-    if filters.team is not None:
-        submissions = submissions.filter(team=filters.team)
-    if filters.skill:
-        submissions = submissions.filter(challenge__skills__slug=filters.skill)
+    submissions = _challenge_records(FlagSubmission.objects.all(), filters)
     per_challenge = dict(
         submissions.values_list("challenge").annotate(n=Count("id", distinct=True))
     )
@@ -330,11 +336,7 @@ def ai_failures_found(filters: Filters) -> Table:
     """Where test cases found the AI failing: blind spots per challenge and scripted weakness."""
     from challenges.models import TestCase
 
-    cases = _window(TestCase.objects.all(), filters)
-    if filters.team is not None:
-        cases = cases.filter(team=filters.team)
-    if filters.skill:
-        cases = cases.filter(challenge__skills__slug=filters.skill)
+    cases = _challenge_records(TestCase.objects.all(), filters)
     rows = [
         [
             row["challenge__title"],
@@ -359,11 +361,7 @@ def review_load(filters: Filters) -> Table:
     """Reviews given per reviewer, agreement with consensus, and Krippendorff's alpha overall."""
     from challenges.models import Review
 
-    reviews = _window(Review.objects.all(), filters)
-    if filters.team is not None:
-        reviews = reviews.filter(team=filters.team)
-    if filters.skill:
-        reviews = reviews.filter(challenge__skills__slug=filters.skill)
+    reviews = _challenge_records(Review.objects.all(), filters)
     per_reviewer = list(
         reviews.values("reviewer")
         .annotate(
