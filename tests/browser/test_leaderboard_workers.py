@@ -16,6 +16,10 @@ from django.test import Client
 from leaderboard.services import points_award
 from tests.accounts.factories import UserFactory
 
+# The same server process preparation as the single-server fixture (test database settings,
+# fresh channel layers and asgiref executor after the fork).
+from tests.conftest import _asgi_application, _prepare_server_process
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
@@ -23,28 +27,6 @@ pytestmark = [
         not os.environ.get("REDIS_URL"), reason="Needs REDIS_URL: workers share a Redis layer."
     ),
 ]
-
-
-def _application():
-    # Module-level so a worker process can build it.
-    from channels.routing import get_default_application
-    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-
-    return ASGIStaticFilesHandler(get_default_application())
-
-
-def _worker_setup():
-    """Runs in each forked worker before it serves.
-
-    The fork inherits settings that already name the test database (pytest-django set them),
-    so it only needs connections and a channel layer of its own: an inherited layer would be
-    bound to an event loop of the test process.
-    """
-    from channels.layers import channel_layers
-    from django.db import connections
-
-    connections.close_all()
-    channel_layers.backends = {}
 
 
 def _stop(process) -> None:
@@ -71,7 +53,9 @@ def two_workers(transactional_db):
     workers = []
     try:
         for _name in ("A", "B"):
-            process = DaphneProcess("127.0.0.1", partial(_application), setup=_worker_setup)
+            process = DaphneProcess(
+                "127.0.0.1", partial(_asgi_application), setup=_prepare_server_process
+            )
             workers.append(process)
             process.start()
         for process in workers:
