@@ -9,12 +9,15 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and teams"
 
     def ready(self) -> None:
+        from django.apps import apps
         from django.db.models.signals import post_migrate
 
         from accounts import roles
 
-        # Permissions exist only after every app has migrated, so roles get theirs then.
-        post_migrate.connect(roles.sync_role_permissions_handler, sender=self)
+        # Each app's permissions are created by its own post_migrate, in INSTALLED_APPS order;
+        # roles get theirs after the last app's, when every permission exists.
+        last_app = list(apps.get_app_configs())[-1]
+        post_migrate.connect(roles.sync_role_permissions_handler, sender=last_app)
 
 
 class WagtailUsersConfig(WagtailUsersAppConfig):

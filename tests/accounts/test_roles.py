@@ -38,3 +38,11 @@ def test_ld_roles_reach_the_wagtail_admin_and_employees_do_not(client):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_roles_get_permissions_of_apps_migrated_after_accounts():
+    # The test database is built by migrate alone: the last app's post_migrate synced roles.
+    manager = Group.objects.get(name=roles.LD_MANAGER)
+    codenames = set(manager.permissions.values_list("codename", flat=True))
+    assert {"add_challengeweek", "export_corpus", "add_badge", "add_assignment"} <= codenames
