@@ -119,6 +119,8 @@ def test_an_employee_walks_all_five_steps_and_a_peer_reviews_the_correction(
     expect(page.locator(".steps-nav .tag--success")).to_have_count(5)
     flags_points = points_of(author)
     assert flags_points == 100
+    page.goto(f"{live_server.url}/leaderboard/")
+    expect(page.locator("[data-lb-me]")).to_contain_text(f"with {flags_points} points")
 
     # Two peers review the correction from the queue; the author's points follow.
     for reviewer in reviewers:
@@ -132,7 +134,10 @@ def test_an_employee_walks_all_five_steps_and_a_peer_reviews_the_correction(
         peer.get_by_role("button", name="Submit review").click()
         expect(peer.locator(".messages")).to_contain_text("Review submitted")
     assert points_of(author) == flags_points + 75
-    page.reload()
+    # The author's leaderboard standing moved with the reviews.
+    page.goto(f"{live_server.url}/leaderboard/")
+    expect(page.locator("[data-lb-me]")).to_contain_text(f"with {flags_points + 75} points")
+    page.goto(f"{live_server.url}{challenge.url}")
     expect(page.locator(".correction-status")).to_contain_text("75 points")
 
 
