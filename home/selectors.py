@@ -134,11 +134,27 @@ def open_challenges(user: User, limit: int = 3) -> list[ChallengePage]:
     )
 
 
+def running_week_rank(user: User):
+    """The running challenge week the user takes part in, and their rank on its board (the
+    public one: frozen after the freeze), or (None, None)."""
+    from challenges.selectors import weeks_running
+
+    team_id = user.current_team.pk if user.current_team else None
+    for week in weeks_running():
+        team_ids = set(week.teams.values_list("pk", flat=True))
+        if team_ids and team_id not in team_ids:
+            continue
+        standing, rank = standing_rank(scope=f"week-{week.pk}", user=user)
+        return week, (rank if standing else None)
+    return None, None
+
+
 def dashboard_context(user: User) -> dict:
     """Everything the signed-in home page shows, with charts ready to render."""
     standing, rank = standing_rank(scope=scopes.ALL, user=user)
     points = standing.points if standing else 0
     month_standing, month_rank = standing_rank(scope=scopes.month_key_now(), user=user)
+    week, week_rank = running_week_rank(user)
     skills = skill_profile(user)
     signals = mentoring_signals(user)
     charts = {
@@ -176,6 +192,8 @@ def dashboard_context(user: User) -> dict:
         "progress": level_progress(points),
         "rank": rank,
         "month_rank": month_rank if month_standing else None,
+        "week": week,
+        "week_rank": week_rank,
         "badges": list(
             BadgeAward.objects.filter(user=user).select_related("badge", "badge__image")[:12]
         ),

@@ -86,3 +86,24 @@ def test_dashboard_query_count_is_bounded(client, django_assert_max_num_queries)
     client.get("/")  # warm caches (site root, scopes)
     with django_assert_max_num_queries(40):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_rank_in_the_running_week(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from challenges.models import ChallengeWeek
+
+    week = ChallengeWeek.objects.create(
+        title="Refund week",
+        starts_at=timezone.now() - timedelta(days=1),
+        ends_at=timezone.now() + timedelta(days=6),
+    )
+    rival, user = UserFactory(), UserFactory()
+    points_award(user=rival, amount=50, kind="challenge.flags", source_key="w:1", week_id=week.pk)
+    points_award(user=user, amount=20, kind="challenge.flags", source_key="w:2", week_id=week.pk)
+    body = dashboard(client, user)
+    assert "Rank in Refund week" in body
+    assert f'href="/leaderboard/week-{week.pk}/">#2<' in body
