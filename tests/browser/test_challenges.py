@@ -156,3 +156,31 @@ def test_a_draft_survives_a_closed_tab(page, new_page, live_server):
     expect(again.get_by_label("Why: what was wrong")).to_have_value(
         "Half-written reasons I must not lose"
     )
+
+
+def test_text_typed_after_the_session_expired_is_kept_and_saved_after_sign_in(page, live_server):
+    from django.contrib.sessions.models import Session
+
+    from challenges.models import Draft
+
+    challenge = make_challenge()
+    user = UserFactory()
+    sign_in(page, live_server, user)
+    page.goto(f"{live_server.url}{challenge.url}")
+    reason = page.get_by_label("Why: what was wrong")
+    reason.fill("First thoughts")
+    status = page.locator("#correct-form [data-draft-status]")
+    expect(status).to_contain_text("Draft saved")
+
+    Session.objects.all().delete()  # the session expires while the tab stays open
+    reason.fill("First thoughts, then much more I typed after my session ended")
+    expect(status).to_contain_text("Your session has expired")
+
+    sign_in(page, live_server, user)
+    page.goto(f"{live_server.url}{challenge.url}")
+    expect(page.get_by_label("Why: what was wrong")).to_have_value(
+        "First thoughts, then much more I typed after my session ended"
+    )
+    expect(status).to_contain_text("Draft saved")
+    draft = Draft.objects.get(user=user, challenge=challenge, step="correct")
+    assert "after my session ended" in str(draft.data)

@@ -1,5 +1,6 @@
 // Challenge page enhancements. Everything works without this file; it adds:
-// 1. drafts saved to the server as the employee types (so a closed tab loses nothing);
+// 1. drafts saved to the server as the employee types (so a closed tab loses nothing), with a
+//    copy in this browser until the server has it (so an expired session loses nothing);
 // 2. flagging a precise passage by selecting text in the AI's answer;
 // 3. a submit button that cannot be clicked twice.
 (function () {
@@ -30,9 +31,41 @@
     var status = form.querySelector("[data-draft-status]");
     var timer = null;
     var dirty = false;
+    // Per person and step, so a colleague signing in on this browser never sees it.
+    var key = "apprentice:draft:" + (form.dataset.draftOwner || "") + ":" + url;
 
     function say(text) {
       if (status) status.textContent = text;
+    }
+
+    function keepLocal() {
+      try { localStorage.setItem(key, JSON.stringify(formData(form))); } catch (e) { /* full or off */ }
+    }
+
+    function dropLocal() {
+      try { localStorage.removeItem(key); } catch (e) { /* off */ }
+    }
+
+    function restoreLocal() {
+      var data;
+      try { data = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { data = null; }
+      if (!data) return;
+      Object.keys(data).forEach(function (name) {
+        var field = form.elements.namedItem(name);
+        if (!field) return;
+        var values = [].concat(data[name]).map(String);
+        var fields = field.length !== undefined && !field.options ? Array.prototype.slice.call(field) : [field];
+        fields.forEach(function (el) {
+          if (el.type === "checkbox" || el.type === "radio") {
+            el.checked = values.indexOf(el.value) >= 0;
+          } else if (el.type !== "hidden" && el.type !== "submit") {
+            el.value = values[0];
+          }
+        });
+      });
+      dirty = true;
+      say("Restored what you typed earlier; it had not reached the server yet. Saving it now…");
+      timer = setTimeout(save, DEBOUNCE_MS);
     }
 
     function save(keepalive) {
@@ -49,6 +82,7 @@
         .then(function (response) {
           return response.json().then(function (body) {
             if (response.ok) {
+              if (!dirty) dropLocal();
               var at = new Date(body.saved_at);
               say("Draft saved at " + at.toLocaleTimeString() + ".");
               form.dataset.draftSaved = body.saved_at;
@@ -66,11 +100,13 @@
 
     function changed() {
       dirty = true;
+      keepLocal();
       say("Saving draft…");
       clearTimeout(timer);
       timer = setTimeout(save, DEBOUNCE_MS);
     }
 
+    restoreLocal();
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
     form.addEventListener("draft:changed", changed);
