@@ -3,12 +3,17 @@ award counts in, and finalising ended weeks once."""
 
 from datetime import datetime
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from challenges.models import ChallengePage, ChallengeWeek
 from leaderboard.services import week_configure
+
+# The banner's cached list of running weeks (cleared when a week is saved).
+BANNER_CACHE_KEY = "challenges:weeks-banner"
+BANNER_SECONDS = 30
 
 
 def week_window_errors(
@@ -95,6 +100,7 @@ def week_save(
         if teams is not None:
             week.teams.set(teams)
         _configure(week)
+        transaction.on_commit(lambda: cache.delete(BANNER_CACHE_KEY))
     return week
 
 

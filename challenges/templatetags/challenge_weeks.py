@@ -1,8 +1,11 @@
 """The announcement banner of running challenge weeks (in base.html's ``banner`` block)."""
 
 from django import template
+from django.core.cache import cache
+from django.utils import timezone
 
 from challenges import selectors, services
+from challenges.services.weeks import BANNER_CACHE_KEY, BANNER_SECONDS
 
 register = template.Library()
 
@@ -12,11 +15,17 @@ def weeks_banner(context) -> dict:
     """Running weeks with a link to their board and the time left, for signed-in people.
 
     Also the lazy close: a page view after a week's end finalises it (once), so results do not
-    wait for the cron job.
+    wait for the cron job. Both are read at most every BANNER_SECONDS (and at once after a week
+    is saved), so a page view costs no query for them.
     """
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"weeks": []}
-    services.weeks_close_due()
-    return {"weeks": selectors.weeks_running()}
+    weeks = cache.get(BANNER_CACHE_KEY)
+    if weeks is None:
+        services.weeks_close_due()
+        weeks = selectors.weeks_running()
+        cache.set(BANNER_CACHE_KEY, weeks, BANNER_SECONDS)
+    now = timezone.now()
+    return {"weeks": [week for week in weeks if week.starts_at <= now < week.ends_at]}
