@@ -5,6 +5,26 @@ from django.db import models
 from django.utils import timezone
 
 
+class LedgerAppendOnlyError(Exception):
+    """Raised by any attempt to change or delete a ledger row."""
+
+    def __init__(self):
+        super().__init__(
+            "The points ledger is append-only: record a correction as a new award "
+            "(leaderboard.services.points_revoke) instead of changing or deleting one."
+        )
+
+
+class PointsAwardQuerySet(models.QuerySet):
+    """No bulk update or delete path exists for the ledger."""
+
+    def update(self, **kwargs):
+        raise LedgerAppendOnlyError
+
+    def delete(self):
+        raise LedgerAppendOnlyError
+
+
 class PointsAward(models.Model):
     """One append-only entry of the points ledger. Corrections are new rows with negative amounts.
 
@@ -41,6 +61,8 @@ class PointsAward(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    objects = PointsAwardQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
@@ -52,3 +74,11 @@ class PointsAward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount:+d} {self.kind} for {self.user_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise LedgerAppendOnlyError
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerAppendOnlyError

@@ -169,3 +169,20 @@ def test_concurrent_awards_for_one_team_on_postgresql_lose_no_increment():
     standing = TeamStanding.objects.get(scope="all", team=team)
     assert standing.points == 6 * 5 * 3
     assert standing.members == 6
+
+
+@pytest.mark.django_db
+def test_the_ledger_has_no_update_or_delete_path():
+    from leaderboard.models.ledger import LedgerAppendOnlyError
+
+    award = points_award(user=UserFactory(), amount=5, kind="manual", source_key="append:1")
+    award.amount = 500
+    with pytest.raises(LedgerAppendOnlyError):
+        award.save()
+    with pytest.raises(LedgerAppendOnlyError):
+        award.delete()
+    with pytest.raises(LedgerAppendOnlyError):
+        PointsAward.objects.filter(pk=award.pk).update(amount=500)
+    with pytest.raises(LedgerAppendOnlyError):
+        PointsAward.objects.all().delete()
+    assert PointsAward.objects.get(pk=award.pk).amount == 5
