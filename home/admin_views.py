@@ -1,6 +1,5 @@
 """L&D programme views inside the Wagtail admin (bulk onboarding; analytics come later)."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -8,15 +7,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from accounts.onboarding import COLUMNS, onboarding_export, onboarding_import, onboarding_preview
+from accounts.onboarding import onboarding_export, onboarding_import, onboarding_preview
 from accounts.roles import is_ld_manager
-
-
-class OnboardingUploadForm(forms.Form):
-    file = forms.FileField(
-        label="CSV file",
-        help_text=f"Columns: {', '.join(COLUMNS)}. Only email and team are required.",
-    )
+from home.forms import AnalyticsFilterForm, OnboardingUploadForm
 
 
 def _require_manager(request) -> None:
@@ -56,7 +49,7 @@ def onboarding(request):
     return TemplateResponse(
         request,
         "home/admin/onboarding.html",
-        {"form": form, "preview": preview, "content": content, "columns": COLUMNS},
+        {"form": form, "preview": preview, "content": content},
     )
 
 
@@ -67,51 +60,6 @@ def onboarding_export_csv(request):
     stamp = timezone.now().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="apprentice-employees-{stamp}.csv"'
     return response
-
-
-class AnalyticsFilterForm(forms.Form):
-    """Filters of the analytics page; every field optional."""
-
-    team = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label="All teams", label="Team"
-    )
-    skill = forms.ChoiceField(required=False, label="Skill")
-    start = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        required=False, label="Until", widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, **kwargs):
-        from accounts.models import Team
-        from courses.models import Skill
-
-        super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = Team.objects.order_by("name")
-        self.fields["skill"].choices = [
-            ("", "All skills"),
-            *list(Skill.objects.values_list("slug", "name")),
-        ]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            raise forms.ValidationError("The end date is before the start date.")
-        return data
-
-    def filters(self):
-        from home.analytics.selectors import Filters
-
-        if not self.is_bound or not self.is_valid():
-            return Filters()
-        data = self.cleaned_data
-        return Filters(
-            team=data.get("team"),
-            skill=data.get("skill") or "",
-            start=data.get("start"),
-            end=data.get("end"),
-        )
 
 
 def analytics(request):

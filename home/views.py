@@ -4,7 +4,6 @@ import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -16,6 +15,7 @@ from django.utils.crypto import get_random_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from home.forms import InsightsFilterForm, NotificationPreferenceForm
 from home.models import NotificationPreference
 
 logger = logging.getLogger(__name__)
@@ -74,19 +74,6 @@ def healthz(request):
     return JsonResponse(results, status=200 if healthy else 503)
 
 
-class NotificationPreferenceForm(forms.ModelForm):
-    class Meta:
-        model = NotificationPreference
-        fields = [
-            "email_badge",
-            "email_kudos",
-            "email_review",
-            "email_assignment",
-            "email_week",
-            "email_digest",
-        ]
-
-
 @login_required
 def notifications(request):
     """The viewer's notifications (newest first), mark-all-read, and e-mail choices."""
@@ -111,22 +98,6 @@ def notifications(request):
         "home/notifications.html",
         {"items": items, "form": form, "unread": sum(1 for n in items if n.read_at is None)},
     )
-
-
-class InsightsFilterForm(forms.Form):
-    skill = forms.ChoiceField(required=False, label="Skill")
-    team = forms.TypedChoiceField(required=False, label="Team", coerce=int, empty_value=None)
-
-    def __init__(self, *args, **kwargs):
-        from accounts.models import Team
-        from courses.models import Skill
-
-        super().__init__(*args, **kwargs)
-        self.fields["skill"].choices = [
-            ("", "All skills"),
-            *Skill.objects.values_list("slug", "name"),
-        ]
-        self.fields["team"].choices = [("", "All teams"), *Team.objects.values_list("pk", "name")]
 
 
 @login_required
