@@ -61,6 +61,23 @@ def _refuse(request, message: str, status: int = 403):
     return render(request, "challenges/refused.html", {"message": message}, status=status)
 
 
+def _submit_step(request, challenge, *, step, form, save, invalid, done):
+    """Validate ``form``, hand its data to ``save`` (a service call), then go back to the step,
+    or show the page again with what was typed and a message saying what was wrong."""
+    errors = []
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            errors = exc.messages
+    else:
+        errors = [invalid]
+    if errors:
+        return _rerender(request, challenge, step=step, errors=errors, form=form)
+    messages.success(request, done)
+    return _back(challenge, step)
+
+
 def _rerender(request, challenge, *, step, errors, form=None, observe_data=None):
     """Show the challenge page again with the user's input and what was wrong with it."""
     data = _post_dict(request.POST)
@@ -121,47 +138,40 @@ def observe_submit(request, page_id: int):
 @require_POST
 def correct_submit(request, page_id: int):
     challenge = _challenge(page_id)
-    form = CorrectionForm(request.POST)
-    errors = []
-    if form.is_valid():
-        try:
-            services.correction_submit(user=request.user, challenge=challenge, **form.cleaned_data)
-        except ValidationError as exc:
-            errors = exc.messages
-    else:
-        errors = ["Please write both your rewrite and why you changed it."]
-    if errors:
-        return _rerender(request, challenge, step="correct", errors=errors, form=form)
-    messages.success(request, "Correction submitted. Two colleagues will review it.")
-    return _back(challenge, "correct")
+    return _submit_step(
+        request,
+        challenge,
+        step="correct",
+        form=CorrectionForm(request.POST),
+        save=lambda data: services.correction_submit(
+            user=request.user, challenge=challenge, **data
+        ),
+        invalid="Please write both your rewrite and why you changed it.",
+        done="Correction submitted. Two colleagues will review it.",
+    )
 
 
 @login_required
 @require_POST
 def context_submit(request, page_id: int):
     challenge = _challenge(page_id)
-    form = ContextNoteForm(request.POST, skills=challenge.skills.all())
-    errors = []
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.context_note_submit(
-                user=request.user,
-                challenge=challenge,
-                kind=data["kind"],
-                title=data["title"],
-                text=data["text"],
-                skill_ids=[int(s) for s in data["skills"]],
-                client_token=data["client_token"],
-            )
-        except ValidationError as exc:
-            errors = exc.messages
-    else:
-        errors = ["Please fill in the kind, a title and the note."]
-    if errors:
-        return _rerender(request, challenge, step="context", errors=errors, form=form)
-    messages.success(request, "Context note added. Colleagues can endorse it; L&D reviews it.")
-    return _back(challenge, "context")
+    return _submit_step(
+        request,
+        challenge,
+        step="context",
+        form=ContextNoteForm(request.POST, skills=challenge.skills.all()),
+        save=lambda data: services.context_note_submit(
+            user=request.user,
+            challenge=challenge,
+            kind=data["kind"],
+            title=data["title"],
+            text=data["text"],
+            skill_ids=[int(s) for s in data["skills"]],
+            client_token=data["client_token"],
+        ),
+        invalid="Please fill in the kind, a title and the note.",
+        done="Context note added. Colleagues can endorse it; L&D reviews it.",
+    )
 
 
 @login_required
@@ -215,19 +225,17 @@ def testcase_judge(request, pk: int):
 @require_POST
 def reflect_submit(request, page_id: int):
     challenge = _challenge(page_id)
-    form = ReflectionForm(request.POST)
-    errors = []
-    if form.is_valid():
-        try:
-            services.reflection_submit(user=request.user, challenge=challenge, **form.cleaned_data)
-        except ValidationError as exc:
-            errors = exc.messages
-    else:
-        errors = ["Please say what changed and what remains."]
-    if errors:
-        return _rerender(request, challenge, step="reflect", errors=errors, form=form)
-    messages.success(request, "Reflection saved.")
-    return _back(challenge, "reflect")
+    return _submit_step(
+        request,
+        challenge,
+        step="reflect",
+        form=ReflectionForm(request.POST),
+        save=lambda data: services.reflection_submit(
+            user=request.user, challenge=challenge, **data
+        ),
+        invalid="Please say what changed and what remains.",
+        done="Reflection saved.",
+    )
 
 
 @require_POST
