@@ -9,8 +9,6 @@ as L&D would in the admin), not by waiting.
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -20,6 +18,7 @@ from leaderboard.models import Badge, BadgeAward, PointsAward
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.challenges.factories import ensure_site, make_challenge, make_week
 from tests.leaderboard.factories import BadgeFactory
+from tests.support.browser import signed_in_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,22 +35,6 @@ TONE_SENTENCE = "Customers like you usually forget the receipt anyway."
 def site_tree(transactional_db):
     """An earlier browser test's flush removes what the migrations made; put it back."""
     ensure_site()
-
-
-def signed_in_page(new_page, server, user):
-    client = Client()
-    client.force_login(user)
-    page = new_page()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": server.url,
-            }
-        ]
-    )
-    return page
 
 
 def submit_flags(page, server, challenge, flags):

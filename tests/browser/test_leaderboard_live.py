@@ -3,29 +3,12 @@
 import time
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from leaderboard.services import points_award
 from tests.accounts.factories import UserFactory
+from tests.support.browser import signed_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def signed_in_page(new_page, server, user):
-    client = Client()
-    client.force_login(user)
-    page = new_page()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": server.url,
-            }
-        ]
-    )
-    return page
 
 
 def test_board_updates_live_within_two_seconds_when_a_colleague_earns_points(

@@ -11,7 +11,6 @@ from functools import partial
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from leaderboard.services import points_award
 from tests.accounts.factories import UserFactory
@@ -19,6 +18,7 @@ from tests.accounts.factories import UserFactory
 # The same server process preparation as the single-server fixture (test database settings,
 # fresh channel layers and asgiref executor after the fork).
 from tests.conftest import _asgi_application, _prepare_server_process
+from tests.support.browser import signed_in_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -67,22 +67,6 @@ def two_workers(transactional_db):
     finally:
         for process in workers:
             _stop(process)
-
-
-def signed_in_page(new_page, base_url, user):
-    client = Client()
-    client.force_login(user)
-    page = new_page()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": base_url,
-            }
-        ]
-    )
-    return page
 
 
 def test_kudos_given_on_worker_a_redraws_a_board_watched_on_worker_b(two_workers, new_page):
