@@ -16,7 +16,7 @@ from challenges import services
 from challenges.models import ChallengeWeek
 from leaderboard.models import Badge, BadgeAward, PointsAward
 from tests.accounts.factories import TeamFactory, UserFactory
-from tests.challenges.factories import ensure_site, make_challenge, make_week
+from tests.challenges.factories import make_challenge, make_week
 from tests.leaderboard.factories import BadgeFactory
 from tests.support.browser import signed_in_page
 
@@ -29,12 +29,6 @@ REFUND_SENTENCE = (
     "Under our policy you can return any item for a full refund within 90 days, no receipt needed."
 )
 TONE_SENTENCE = "Customers like you usually forget the receipt anyway."
-
-
-@pytest.fixture(autouse=True)
-def site_tree(transactional_db):
-    """An earlier browser test's flush removes what the migrations made; put it back."""
-    ensure_site()
 
 
 def submit_flags(page, server, challenge, flags):

@@ -14,7 +14,6 @@ from tests.accounts.factories import PASSWORD, TeamFactory, UserFactory
 from tests.challenges.factories import (
     REFUND_QUOTE,
     SECRET_EXPLANATION,
-    ensure_site,
     make_challenge,
 )
 
@@ -22,12 +21,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture(autouse=True)
-def site_tree(transactional_db):
-    """An earlier browser test's flush removes what the migrations made; put it back."""
-    ensure_site()
 
 
 def sign_in(page, live_server, user):

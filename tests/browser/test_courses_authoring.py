@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from courses.models import LessonPage
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.courses.factories import ensure_site_data, module_page
+from tests.courses.factories import module_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,7 +29,6 @@ def sign_in(page, live_server, email):
 def test_author_submits_a_quiz_lesson_for_review_and_a_manager_publishes_it(
     page, new_page, live_server
 ):
-    ensure_site_data()
     author = UserFactory(email="arjun@example.com", roles=["L&D Author"])
     manager = UserFactory(email="maya@example.com", roles=["L&D Manager"])
     module = module_page(title="Prompt engineering at work")

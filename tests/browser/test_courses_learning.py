@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 from courses.models import Assignment, LessonProgress
 from tests.accounts.factories import PASSWORD, TeamFactory, UserFactory
 from tests.courses.factories import (
-    ensure_site_data,
     lesson_page,
     module_page,
     quiz_block,
@@ -34,7 +33,6 @@ def sign_in(page, live_server, email):
 def test_employee_passes_the_quiz_of_an_assigned_module_and_sees_progress_and_points(
     page, live_server
 ):
-    ensure_site_data()
     team = TeamFactory(name="Customer Care")
     employee = UserFactory(team=team, email="eli@example.com")
     module = module_page(title="Spotting made-up citations", points=50)

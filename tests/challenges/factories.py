@@ -3,7 +3,6 @@
 import uuid
 
 import factory
-from wagtail.models import Page
 
 from challenges.models import (
     Behaviour,
@@ -35,37 +34,11 @@ def category(slug: str) -> FlawCategory:
     return FlawCategory.objects.get(slug=slug)
 
 
-def ensure_site() -> HomePage:
-    """The page tree and taxonomy the migrations made. A transactional test's flush (browser
-    tests) removes them for the tests after it, so put them back when missing."""
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.conf import settings
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale, Site
-
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    import_module("challenges.migrations.0002_flaw_categories").seed(apps, None)
-    home = HomePage.objects.first()
-    if home is None:
-        root = Page.objects.filter(depth=1).first() or Page.add_root(
-            instance=Page(title="Root", slug="root")
-        )
-        home = root.add_child(instance=HomePage(title="Apprentice", slug="home"))
-    Site.objects.get_or_create(
-        is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
-    )
-    return home
-
-
 def challenge_index() -> ChallengeIndexPage:
     existing = ChallengeIndexPage.objects.first()
     if existing:
         return existing
-    home = ensure_site()
+    home = HomePage.objects.get(depth=2)
     index = ChallengeIndexPage(title="Challenges", slug="challenges")
     home.add_child(instance=index)
     return index

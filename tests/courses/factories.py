@@ -109,32 +109,3 @@ def lesson_page(module, *, title="Lesson", body=None, points=10, live=True, **kw
         **kw,
     )
     return module.add_child(instance=lesson)
-
-
-def ensure_site_data() -> None:
-    """Re-apply the data migrations browser tests rely on, if a transactional flush removed them.
-
-    A ``transaction=True`` test elsewhere in the run may flush the tables the migrations filled
-    (home page, skills, roles, the L&D review workflow); each step here is idempotent.
-    """
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.conf import settings
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale, Page, Site
-
-    from accounts.roles import sync_role_permissions
-
-    import_module("courses.migrations.0002_seed_skills").seed_skills(apps, None)
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    if not HomePage.objects.filter(depth=2).exists():
-        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-        home = root.add_child(instance=HomePage(title="Apprentice", slug="home"))
-        Site.objects.update_or_create(
-            is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
-        )
-    sync_role_permissions()
-    import_module("courses.migrations.0004_ld_review_workflow").create_workflow(apps, None)
