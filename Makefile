@@ -7,24 +7,46 @@ PIP := $(PY) -m pip
 PORT ?= 8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: install install-test browser run migrate seed test lint format bench clean
+.PHONY: install install-test lock lock-check browser run migrate seed test lint format bench clean
+
+UV := $(VENV)/bin/uv
+# One resolution for Python 3.11 on every platform, with the hash of every file.
+LOCK := $(UV) pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--quiet --custom-compile-command "make lock"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet pip==26.3
 
-# Re-installs only when pyproject.toml changed (the stamp records the last install).
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PIP) install --quiet -e .
+# Installs exactly the lock (pinned versions, every file's hash checked). Re-installs only when a
+# lock file changed (the stamps record the last install). The project runs from the checkout.
+$(VENV)/.installed: requirements/base.txt | $(PY)
+	$(PIP) install --quiet --require-hashes -r requirements/base.txt
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PIP) install --quiet -e ".[test]"
+$(VENV)/.installed-test: requirements/test.txt $(VENV)/.installed
+	$(PIP) install --quiet --require-hashes -r requirements/test.txt
 	touch $@
 
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
+
+# Refreshes the lock from pyproject.toml's ranges, keeping every pin that still fits
+# (`make lock ARGS=--upgrade` moves everything to the newest allowed versions).
+lock: | $(PY)
+	@test -x $(UV) || $(PIP) install --quiet "uv>=0.13,<0.14"
+	$(LOCK) $(ARGS) -o requirements/base.txt
+	$(LOCK) $(ARGS) --extra test -c requirements/base.txt -o requirements/test.txt
+
+# Fails when pyproject.toml asks for something the lock does not satisfy.
+lock-check: install-test
+	@tmp=$$(mktemp -d) && cp requirements/base.txt requirements/test.txt "$$tmp"/ && \
+	$(LOCK) -o "$$tmp/base.txt" && \
+	$(LOCK) --extra test -c requirements/base.txt -o "$$tmp/test.txt" && \
+	if diff -u requirements/base.txt "$$tmp/base.txt" && diff -u requirements/test.txt "$$tmp/test.txt"; \
+	then echo "The lock matches pyproject.toml."; \
+	else echo "The lock is stale against pyproject.toml: run make lock and commit requirements/." >&2; exit 1; fi
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
 browser:
@@ -49,7 +71,7 @@ run: seed
 test: install-test browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install-test
+lint: install-test lock-check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check

@@ -150,11 +150,24 @@ if REDIS_URL:
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "apprentice"),
         }
     }
+    # channels-redis waits for messages with a blocking BZPOPMIN of 5 s. redis-py 8 made
+    # ``socket_timeout`` default to 5 s, which aborts that read and kills every quiet socket
+    # (channels_redis#422, redis-py#4091). The read timeout is set explicitly, longer than the
+    # blocking pop, so the pin on redis-py can be lifted without touching this; the connect timeout
+    # stays short so an outage is noticed quickly, and the health check pings idle connections.
+    CHANNEL_LAYER_SOCKET_TIMEOUT = float(os.environ.get("CHANNEL_LAYER_SOCKET_TIMEOUT", "15"))
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT,
+                        "socket_connect_timeout": 2,
+                        "health_check_interval": 30,
+                    }
+                ],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "apprentice"),
             },
         }
