@@ -1,6 +1,9 @@
 """Demo levels, badges, kudos and six weeks of points history (used by ``manage.py seed_demo``).
 
-Idempotent: every award has a ``demo:`` source key, so a second run adds nothing.
+Idempotent: every award has a ``demo:`` source key, so a second run adds nothing. Only the demo
+people (``accounts.demo.DEMO_USERS``) get history, each from a random generator seeded with their
+own e-mail, so real people who share the demo's domain are never touched and a new sign-up does
+not shift anyone's history.
 """
 
 import random
@@ -10,6 +13,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import DEMO_USERS
 from accounts.models import User
 from leaderboard.badges import badges_evaluate
 from leaderboard.models import Badge, Kudos, Level
@@ -148,11 +152,12 @@ def seed(*, stdout) -> None:
                 "skill": skill,
             },
         )
-    rng = random.Random(20261128)  # the same history on every run
-    users = list(User.objects.filter(email__endswith="@apprentice.example").order_by("email"))
+    demo_emails = [email for email, *_ in DEMO_USERS]
+    users = list(User.objects.filter(email__in=demo_emails).order_by("email"))
     now = timezone.now()
     awards = 0
     for user in users:
+        rng = random.Random(f"demo-history:{user.email}")  # the same history on every run
         activity = rng.uniform(0.2, 1.0)  # some people are keener than others
         for day in range(42, -1, -1):
             if rng.random() > activity * 0.6:

@@ -48,3 +48,32 @@ def test_demo_users_sign_in_with_the_demo_password(client, settings):
     )
     assert response.status_code == 302
     assert client.get("/").context["user"].email == "employee@apprentice.example"
+
+
+@pytest.mark.django_db
+def test_a_second_seed_demo_touches_no_real_person(settings):
+    """People who are not the demo's own, even in its domain and its teams, are left alone."""
+    from accounts.services import membership_set
+    from leaderboard.models import BadgeAward, PointsAward
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    newcomer = User.objects.create_user(email="new.hire@apprentice.example", password="x" * 12)
+    imported = User.objects.create_user(email="imported@corp.example", password="x" * 12)
+    membership_set(user=imported, team=Team.objects.get(slug="customer-care"))
+    demo_points = {
+        u.email: sum(PointsAward.objects.filter(user=u).values_list("amount", flat=True))
+        for u in User.objects.exclude(pk__in=[newcomer.pk, imported.pk])
+    }
+    before = _counts()
+
+    call_command("seed_demo")
+
+    assert _counts() == before
+    for person in (newcomer, imported):
+        assert not PointsAward.objects.filter(user=person).exists()
+        assert not BadgeAward.objects.filter(user=person).exists()
+    assert demo_points == {
+        u.email: sum(PointsAward.objects.filter(user=u).values_list("amount", flat=True))
+        for u in User.objects.exclude(pk__in=[newcomer.pk, imported.pk])
+    }
