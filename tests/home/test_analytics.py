@@ -4,8 +4,11 @@ import csv
 import io
 from datetime import timedelta
 
+import hypothesis
 import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from accounts import roles
@@ -151,6 +154,47 @@ def test_krippendorff_alpha_known_values():
     assert krippendorff_alpha(data) == pytest.approx(0.849, abs=0.001)
     assert krippendorff_alpha(data, metric="nominal") == pytest.approx(0.743, abs=0.001)
     assert krippendorff_alpha({1: [2], 2: [None, 4]}) is None
+
+
+def _alpha_by_pairs(units, metric):
+    """Krippendorff's alpha by its definition, visiting every pair (quadratic; reference only)."""
+    from itertools import combinations
+
+    def delta(a, b):
+        return (0.0 if a == b else 1.0) if metric == "nominal" else (a - b) ** 2
+
+    pairable = [[v for v in vs if v is not None] for vs in units.values()]
+    pairable = [vs for vs in pairable if len(vs) >= 2]
+    n = sum(len(vs) for vs in pairable)
+    if n < 2:
+        return None
+    observed = sum(
+        sum(2 * delta(a, b) for a, b in combinations(vs, 2)) / (len(vs) - 1) for vs in pairable
+    )
+    observed /= n
+    everything = [v for vs in pairable for v in vs]
+    expected = sum(2 * delta(a, b) for a, b in combinations(everything, 2)) / (n * (n - 1))
+    if expected == 0:
+        return None if observed == 0 and len(set(everything)) == 1 else 1.0
+    return 1.0 - observed / expected
+
+
+@hypothesis.settings(max_examples=150, deadline=None)
+@given(
+    units=st.dictionaries(
+        st.integers(0, 50),
+        st.lists(st.one_of(st.none(), st.integers(1, 5)), min_size=1, max_size=5),
+        max_size=25,
+    ),
+    metric=st.sampled_from(["interval", "nominal"]),
+)
+def test_linear_time_alpha_equals_the_pairwise_definition(units, metric):
+    expected = _alpha_by_pairs(units, metric)
+    actual = krippendorff_alpha(units, metric=metric)
+    if expected is None:
+        assert actual is None
+    else:
+        assert actual == pytest.approx(expected, abs=1e-9)
 
 
 def test_learning_and_mentoring_tables_match_what_people_did(manager_client):
