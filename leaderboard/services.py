@@ -25,6 +25,7 @@ from leaderboard.models import (
     Standing,
     TeamStanding,
 )
+from leaderboard.rebuild import scope_rebuild, standings_rebuild  # noqa: F401 (re-exported)
 
 logger = logging.getLogger(__name__)
 
@@ -286,37 +287,6 @@ def manual_award(
 
 
 @transaction.atomic
-def standings_rebuild() -> dict[str, int]:
-    """Recompute every standing from the ledger (the incremental rows must equal this)."""
-    Standing.objects.all().delete()
-    TeamStanding.objects.all().delete()
-    ScoreBucket.objects.all().delete()
-    keys = [scopes.ALL]
-    keys += [scopes.month_key(m) for m in PointsAward.objects.datetimes("created_at", "month")]
-    keys += [
-        f"week-{w}"
-        for w in PointsAward.objects.filter(week_id__isnull=False)
-        .values_list("week_id", flat=True)
-        .distinct()
-        .order_by()
-    ]
-    keys += [
-        f"skill-{s}"
-        for s in PointsAward.objects.exclude(skill="")
-        .values_list("skill", flat=True)
-        .distinct()
-        .order_by()
-    ]
-    for scope in dict.fromkeys(keys):
-        _scope_rebuild(scope, frozen_at=_frozen_at(scope))
-    return {
-        "standings": Standing.objects.count(),
-        "team_standings": TeamStanding.objects.count(),
-        "score_buckets": ScoreBucket.objects.count(),
-    }
-
-
-@transaction.atomic
 def week_configure(
     *,
     week_id: int,
@@ -342,7 +312,7 @@ def week_configure(
     config.frozen_at = frozen_at
     config.save()
     if refreeze:
-        _scope_rebuild(scope, frozen_at=frozen_at)
+        scope_rebuild(scope, frozen_at=frozen_at)
         transaction.on_commit(partial(_announce_quietly, [scope]))
     if final:
         from leaderboard.badges import week_placement_badges_award
@@ -358,43 +328,6 @@ def _announce_quietly(moved: list[str]) -> None:
         broadcast.announce(moved)
     except Exception:
         logger.exception("Could not announce leaderboard scopes %s", moved)
-
-
-def _scope_rebuild(scope: str, *, frozen_at: datetime | None) -> None:
-    Standing.objects.filter(scope=scope).delete()
-    TeamStanding.objects.filter(scope=scope).delete()
-    ScoreBucket.objects.filter(scope=scope).delete()
-    awards = PointsAward.objects.filter(scopes.award_filter(scope, frozen_at=frozen_at))
-    Standing.objects.bulk_create(
-        Standing(scope=scope, user_id=r["user"], points=r["points"], reached_at=r["reached"])
-        for r in awards.values("user")
-        .annotate(points=Sum("amount"), reached=models.Max("created_at"))
-        .order_by()
-    )
-    ScoreBucket.objects.bulk_create(
-        ScoreBucket(scope=scope, points=r["points"], count=r["n"])
-        for r in Standing.objects.filter(scope=scope)
-        .values("points")
-        .annotate(n=models.Count("pk"))
-        .order_by()
-    )
-    TeamStanding.objects.bulk_create(
-        TeamStanding(
-            scope=scope,
-            team_id=r["team"],
-            points=r["points"],
-            reached_at=r["reached"],
-            members=r["members"],
-        )
-        for r in awards.filter(team__isnull=False)
-        .values("team")
-        .annotate(
-            points=Sum("amount"),
-            reached=models.Max("created_at"),
-            members=models.Count("user", distinct=True),
-        )
-        .order_by()
-    )
 
 
 def kudos_give(*, giver: User, recipient: User, message: str) -> Kudos:
