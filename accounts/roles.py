@@ -55,6 +55,9 @@ MANAGER_PERMISSIONS = [
     "challenges.change_challengeweek",
     "challenges.view_challengeweek",
     "challenges.export_corpus",
+    "mentoring.add_aisystem",
+    "mentoring.change_aisystem",
+    "mentoring.view_aisystem",
 ]
 # Page permissions on the root page (inherited by the whole tree).
 AUTHOR_PAGE_PERMISSIONS = ["add_page", "change_page"]

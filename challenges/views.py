@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import is_ld
 from challenges import selectors, services
-from challenges.ai import AIUnavailable
 from challenges.forms import (
     ContextNoteForm,
     CorrectionForm,
@@ -39,6 +38,7 @@ from challenges.models import (
     TestCase,
 )
 from challenges.models.pages import STEPS
+from mentoring.ai import AIUnavailable
 
 
 def _challenge(page_id: int) -> ChallengePage:

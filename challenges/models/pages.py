@@ -83,6 +83,15 @@ class ChallengePage(Page):
         "model", max_length=100, blank=True, help_text="Which model produced the output."
     )
     prompt_version = models.CharField(max_length=50, blank=True)
+    ai_system = models.ForeignKey(
+        "mentoring.AISystem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="AI system",
+        help_text="The company AI system this challenge is about: the Test step asks it.",
+    )
     skills = ParentalManyToManyField("courses.Skill", blank=True, related_name="challenges")
     difficulty = models.PositiveSmallIntegerField(choices=DIFFICULTY_CHOICES, default=1)
     points = models.PositiveSmallIntegerField(
@@ -104,6 +113,7 @@ class ChallengePage(Page):
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("model_name"), FieldPanel("prompt_version")]),
+                FieldPanel("ai_system"),
                 FieldPanel("skills"),
                 FieldRowPanel([FieldPanel("difficulty"), FieldPanel("points")]),
             ],
@@ -197,12 +207,22 @@ class Behaviour(Orderable):
         default=True, help_text="A blind spot: a good test case should catch this response."
     )
     note = models.TextField(blank=True, help_text="For L&D: what the blind spot is.")
+    fixed_by_topic = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="With an AI system: the context topic whose published guidance fixes this.",
+    )
+    fixed_response = models.TextField(
+        blank=True, help_text="The answer once guidance with that topic is published."
+    )
 
     panels = [
         FieldPanel("probe"),
         FieldPanel("response"),
         FieldPanel("is_flawed"),
         FieldPanel("note"),
+        FieldPanel("fixed_by_topic"),
+        FieldPanel("fixed_response"),
     ]
 
     def __str__(self) -> str:

@@ -15,7 +15,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.roles import is_ld
-from challenges.ai import AIResult, get_provider
 from challenges.models import (
     BlindSpotDiscovery,
     ChallengePage,
@@ -35,10 +34,18 @@ from challenges.services.common import (
 )
 from challenges.services.weeks import week_id_for
 from leaderboard.services import points_award
+from mentoring.ai import AIResult, get_provider
+from mentoring.services.ask import system_ask
 
 
 def _ask(challenge: ChallengePage, prompt: str, provider_name: str | None = None) -> AIResult:
     system = f"You are the AI assistant in this scenario: {challenge.scenario}"
+    if challenge.ai_system_id and provider_name is None:
+        # The challenge is about a company AI system: ask that system, with its published
+        # guidance in force (mentoring.services.ask).
+        return system_ask(
+            system=challenge.ai_system, prompt=prompt, challenge=challenge, extra_system=system
+        ).result
     return get_provider(provider_name).generate(prompt, {"challenge": challenge, "system": system})
 
 

@@ -87,6 +87,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "accounts",
     "leaderboard",
+    "mentoring",
     "courses",
     "challenges",
     "home",
@@ -346,6 +347,8 @@ LEADERBOARD_DAILY_CAPS = {
     "review.given": 100,
     "reflection.upvoted": 50,
     "lesson.completed": 200,
+    # Confirmed field reports (mentoring): no farming of the company's real systems.
+    "fieldreport.confirmed": 150,
 }
 # Seconds between live updates of one board: a burst of awards becomes one update.
 LEADERBOARD_BROADCAST_INTERVAL = float(os.environ.get("LEADERBOARD_BROADCAST_INTERVAL", "1"))

@@ -1,9 +1,16 @@
-"""The one interface through which challenges talk to an AI.
+"""The one interface through which the product talks to an AI.
 
 A provider has ``generate(prompt, context) -> AIResult``: the text plus which provider and model
-answered (the UI says so). ``context`` is a dict; ``challenge`` (the ChallengePage) and
-``system`` (a system prompt) are the keys providers understand. Providers raise
-:class:`AIUnavailable` with a message fit for the user when they cannot answer.
+answered (the UI says so). ``context`` is a dict; the keys providers understand:
+
+- ``system``: the system prompt (the AI system's base prompt plus its guidance rules);
+- ``examples``: few-shot pairs ``[(prompt, answer), ...]`` chosen from the guidance pack;
+- ``behaviours``: the sample provider's scripted behaviours (objects with ``probe``,
+  ``response``, ``pk`` and optionally ``fixed_by_topic`` / ``fixed_response``);
+- ``topics``: the context topics of the guidance in force (the sample provider's fixes);
+- ``challenge``: a challenge page (the sample provider reads its ``behaviours``).
+
+Providers raise :class:`AIUnavailable` with a message fit for the user when they cannot answer.
 """
 
 from dataclasses import dataclass
@@ -22,6 +29,10 @@ class AIResult:
     provider: str
     model: str
     behaviour_id: int | None = None
+    # The guidance topics that changed this answer (sample provider: the fix that applied).
+    fixed_by: tuple[str, ...] = ()
+    # True when the sample provider had no scripted answer and gave its marked generic reply.
+    generic: bool = False
 
 
 class Provider(Protocol):
@@ -30,20 +41,30 @@ class Provider(Protocol):
     def generate(self, prompt: str, context: dict[str, Any]) -> AIResult: ...
 
 
-def get_provider(name: str | None = None) -> Provider:
-    """The provider named by ``name`` or the AI_PROVIDER setting."""
+def get_provider(
+    name: str | None = None,
+    *,
+    base_url: str | None = None,
+    model: str | None = None,
+    api_key: str | None = None,
+) -> Provider:
+    """The provider named by ``name`` (or the AI_PROVIDER setting).
+
+    ``base_url``, ``model`` and ``api_key`` override the site-wide AI_* settings for the
+    ``openai`` provider (an AI system brings its own endpoint).
+    """
     name = name or settings.AI_PROVIDER
     if name == "sample":
-        from challenges.ai.sample import SampleProvider
+        from mentoring.ai.sample import SampleProvider
 
         return SampleProvider()
     if name == "openai":
-        from challenges.ai.openai import OpenAIProvider
+        from mentoring.ai.openai import OpenAIProvider
 
         return OpenAIProvider(
-            base_url=settings.AI_BASE_URL,
-            model=settings.AI_MODEL,
-            api_key=settings.AI_API_KEY,
+            base_url=settings.AI_BASE_URL if base_url is None else base_url,
+            model=settings.AI_MODEL if model is None else model,
+            api_key=settings.AI_API_KEY if api_key is None else api_key,
             timeout=settings.AI_TIMEOUT,
             max_retries=settings.AI_MAX_RETRIES,
         )

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from challenges.ai import AIResult, AIUnavailable
+from mentoring.ai import AIResult, AIUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,10 @@ class OpenAIProvider:
         messages = []
         if context.get("system"):
             messages.append({"role": "system", "content": context["system"]})
+        # Few-shot pairs from the guidance pack: the gold answers employees wrote.
+        for example_prompt, example_answer in context.get("examples") or ():
+            messages.append({"role": "user", "content": example_prompt})
+            messages.append({"role": "assistant", "content": example_answer})
         messages.append({"role": "user", "content": prompt})
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         payload = {"model": self.model, "messages": messages}

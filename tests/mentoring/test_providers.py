@@ -12,9 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from challenges.ai import AIUnavailable, get_provider
-from challenges.ai.openai import OpenAIProvider
-from challenges.ai.sample import similarity
+from mentoring.ai import AIUnavailable, get_provider
+from mentoring.ai.openai import OpenAIProvider
+from mentoring.ai.sample import similarity
 
 
 class FakeOpenAI:
