@@ -21,25 +21,14 @@ from courses.models import Skill
 from courses.selectors import assignments_for_user
 from home.analytics.charts import svg_chart, svg_hbars, svg_lines
 from leaderboard import scopes
+from leaderboard.kinds import AWARD_KINDS
 from leaderboard.models import BadgeAward, Kudos, PointsAward
 from leaderboard.selectors import level_progress, standing_rank
 
 SIGNAL_HISTORY = 12  # most recent flag submissions plotted
 
 # How the ledger's kinds read to a person (unknown kinds fall back to the reason or the kind).
-KIND_LABELS = {
-    "lesson.completed": "Lesson completed",
-    "module.completed": "Module completed",
-    "challenge.flags": "Flags on a challenge",
-    "correction.reviewed": "Your correction was reviewed",
-    "review.given": "Review given",
-    "review.agreement": "Review agreed with the consensus",
-    "context.approved": "Context note approved",
-    "testcase.blind_spot": "Blind spot found",
-    "reflection.upvoted": "Reflection upvoted",
-    "kudos.received": "Kudos received",
-    "manual": "Awarded by L&D",
-}
+KIND_LABELS = AWARD_KINDS
 
 
 @dataclass

@@ -6,14 +6,12 @@ Called after each award commits, and when a challenge week is frozen (placement 
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from leaderboard import scopes
+from leaderboard.kinds import FIRST_FINDER_KIND
 from leaderboard.models import Badge, BadgeAward, Notification, PointsAward, Standing
-
-BLIND_SPOT_KIND = "testcase.blind_spot"
 
 
 def _points(user: User, scope: str) -> int:
@@ -49,28 +47,6 @@ def longest_streak(user: User) -> int:
     return best
 
 
-def _first_blind_spot(user: User) -> bool:
-    # Challenges name their awards "challenge:<id>:...": the prefix says which challenge.
-    mine = PointsAward.objects.filter(user=user, kind=BLIND_SPOT_KIND, amount__gt=0)
-    for award in mine.order_by("created_at", "pk")[:50]:
-        parts = award.source_key.split(":")
-        if len(parts) < 3:
-            continue
-        prefix = f"{parts[0]}:{parts[1]}:"
-        earlier = (
-            PointsAward.objects.filter(
-                kind=BLIND_SPOT_KIND, amount__gt=0, source_key__startswith=prefix
-            )
-            .filter(
-                Q(created_at__lt=award.created_at) | Q(created_at=award.created_at, pk__lt=award.pk)
-            )
-            .exists()
-        )
-        if not earlier:
-            return True
-    return False
-
-
 def badge_criteria_met(badge: Badge, user: User) -> bool:
     """Whether ``user`` meets ``badge``'s criteria now (week placement is judged at freeze)."""
     if badge.criteria == Badge.POINTS_TOTAL:
@@ -82,7 +58,7 @@ def badge_criteria_met(badge: Badge, user: User) -> bool:
     if badge.criteria == Badge.STREAK:
         return longest_streak(user) >= badge.threshold
     if badge.criteria == Badge.FIRST_BLIND_SPOT:
-        return _first_blind_spot(user)
+        return _kind_count(user, FIRST_FINDER_KIND) >= 1
     return False
 
 

@@ -27,7 +27,8 @@ class ChallengePageForm(WagtailAdminPageForm):
 
     def is_valid(self):
         valid = super().is_valid()
-        output = (self.cleaned_data or {}).get("output") or ""
+        # An unbound form (Wagtail's preview before any edit) is never cleaned: no cleaned_data.
+        output = (getattr(self, "cleaned_data", None) or {}).get("output") or ""
         flaws = self.formsets.get("flaws")
         if flaws is None or not output:
             return valid

@@ -33,6 +33,7 @@ from challenges.services.common import (
     require_open,
 )
 from challenges.services.weeks import week_id_for
+from leaderboard.kinds import BLIND_SPOT_KIND, FIRST_FINDER_KIND
 from leaderboard.services import points_award
 from mentoring.ai import AIResult, get_provider
 from mentoring.services.ask import system_ask
@@ -105,8 +106,17 @@ def testcase_run(
     return test_case
 
 
+SETTLED_OUTCOMES = {TestCase.BLIND_SPOT: "a blind spot was found", TestCase.PASSED: "the AI passed"}
+
+
 def testcase_judge(*, judge, test_case: TestCase, verdict: str) -> TestJudgement:
-    """Record a pass/fail verdict; with enough peer verdicts, settle the test case."""
+    """Record a pass/fail verdict; with enough peer verdicts, settle the test case.
+
+    Refused (ValidationError, nothing recorded, no points) for a second verdict by the same
+    judge and for a test case that is already settled: its outcome is final, so a late verdict
+    would only be paid work that changes nothing. The status is read under the row lock, so a
+    verdict racing the one that settles it is refused too.
+    """
     if verdict not in (TestJudgement.PASS, TestJudgement.FAIL):
         raise ValidationError("Choose pass or fail.")
     is_author = test_case.user_id == judge.pk
@@ -115,6 +125,11 @@ def testcase_judge(*, judge, test_case: TestCase, verdict: str) -> TestJudgement
     try:
         with transaction.atomic():
             locked = TestCase.objects.select_for_update().get(pk=test_case.pk)
+            if locked.status != TestCase.OPEN:
+                raise ValidationError(
+                    f"This test case is already settled ({SETTLED_OUTCOMES[locked.status]}): "
+                    "it takes no more verdicts, and judging it earns no points."
+                )
             judgement = TestJudgement.objects.create(
                 test_case=locked, judge=judge, verdict=verdict, is_author=is_author
             )
@@ -161,7 +176,7 @@ def _settle(test_case: TestCase) -> None:
     points_award(
         user=test_case.user,
         amount=BLIND_SPOT_POINTS,
-        kind="testcase.blind_spot",
+        kind=BLIND_SPOT_KIND,
         source_key=f"testcase:{test_case.pk}:blind_spot",
         skill=STEP_SKILLS["test"],
         week_id=week_id_for(test_case.challenge_id, user=test_case.user),
@@ -186,7 +201,8 @@ def _settle(test_case: TestCase) -> None:
     points_award(
         user=test_case.user,
         amount=FIRST_FINDER_BONUS,
-        kind="testcase.blind_spot",
+        # Its own kind: the first-finder badge counts these awards, and only these.
+        kind=FIRST_FINDER_KIND,
         source_key=f"challenge:{test_case.challenge_id}:first_finder:{key}",
         skill=STEP_SKILLS["test"],
         week_id=week_id_for(test_case.challenge_id, user=test_case.user),

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, HelpPanel
 
+from leaderboard.kinds import AWARD_KINDS
+
 
 def _new_salt() -> str:
     return uuid.uuid4().hex
@@ -91,6 +93,15 @@ class Badge(models.Model):
     def clean(self):
         if self.criteria == self.KIND_COUNT and not self.kind:
             raise ValidationError({"kind": "Say which award kind this badge counts."})
+        if self.criteria == self.KIND_COUNT and self.kind not in AWARD_KINDS:
+            # A kind no service writes could never be earned (a typo, or a retired kind).
+            raise ValidationError(
+                {
+                    "kind": f"No award of the kind “{self.kind}” is ever given. Choose one of: "
+                    + ", ".join(sorted(AWARD_KINDS))
+                    + "."
+                }
+            )
         if self.criteria == self.SKILL_POINTS and not self.skill:
             raise ValidationError({"skill": "Say which skill's points this badge counts."})
         if self.threshold < 1 and self.criteria != self.FIRST_BLIND_SPOT:

@@ -75,24 +75,6 @@ def test_skill_and_streak_badges():
     assert earned == {skill, streak}
 
 
-def test_first_blind_spot_badge_goes_to_the_first_finder_only():
-    BadgeFactory(criteria=Badge.FIRST_BLIND_SPOT, threshold=1)
-    first, second = UserFactory(), UserFactory()
-    now = timezone.now()
-    points_award(
-        user=first,
-        amount=20,
-        kind="testcase.blind_spot",
-        source_key="challenge:7:test:1",
-        created_at=now - timedelta(minutes=5),
-    )
-    points_award(
-        user=second, amount=20, kind="testcase.blind_spot", source_key="challenge:7:test:2"
-    )
-    assert len(badges_evaluate(user=first)) == 1
-    assert badges_evaluate(user=second) == []
-
-
 def test_week_placement_badges_are_given_when_the_week_is_final(
     django_capture_on_commit_callbacks,
 ):
