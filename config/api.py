@@ -19,3 +19,4 @@ api = NinjaAPI(
 api.add_router("/leaderboard/", "leaderboard.api.router")
 api.add_router("/me/", "home.api.router")
 api.add_router("/corpus/", "challenges.api.router")
+api.add_router("/feedback/", "mentoring.api.router")

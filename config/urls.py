@@ -23,6 +23,7 @@ urlpatterns = [
     path("learn/", include("courses.urls")),
     path("challenge/", include("challenges.urls")),
     path("me/", include("home.urls")),
+    path("mentoring/", include("mentoring.urls")),
     path("insights/", insights, name="insights"),
 ]
 

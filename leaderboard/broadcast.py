@@ -11,14 +11,24 @@
 
 With nobody watching, nobody clears the pending key: a socket that connects clears it (so the
 next award pings again) and starts from a fresh snapshot that includes everything before.
+
+Sends from request code (``announce``, ``logout_close``) never raise into the request and are
+bounded in time: while the channel layer is unreachable they are dropped (logged, then skipped
+for a few seconds), and boards catch up from the snapshot each reconnecting socket takes.
 """
 
+import asyncio
+import logging
+import time
 import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
 
 PENDING = "leaderboard:pending:{scope}"
 LEADER = "leaderboard:leader:{token}"
@@ -38,17 +48,54 @@ def pending_ttl() -> float:
     return max(3.0, settings.LEADERBOARD_BROADCAST_INTERVAL * 3)
 
 
+# Seconds one send from request code may take. A send that timed out (Redis frozen or cut off)
+# pauses sends for SEND_PAUSE seconds so each request does not wait for it again; a refused
+# connection fails at once and pauses nothing, so sends resume the moment Redis is back.
+SEND_TIMEOUT = 1.0
+SEND_PAUSE = 5.0
+LOG_INTERVAL = 60.0
+_sends_paused_until = 0.0
+_last_logged = float("-inf")
+
+
+def _send_quietly(group: str, message: dict) -> bool:
+    """``group_send`` from sync request code; False (logged, never raised) if it failed."""
+    global _sends_paused_until, _last_logged
+    layer = get_channel_layer()
+    if layer is None or time.monotonic() < _sends_paused_until:
+        return False
+
+    async def send():
+        await asyncio.wait_for(layer.group_send(group, message), timeout=SEND_TIMEOUT)
+
+    try:
+        async_to_sync(send)()
+    except Exception as error:  # a broken layer must not fail a request whose work is done
+        now = time.monotonic()
+        if isinstance(error, TimeoutError | RedisTimeoutError):
+            _sends_paused_until = now + SEND_PAUSE
+        if now - _last_logged < LOG_INTERVAL:
+            return False
+        _last_logged = now
+        logger.warning(
+            "Live updates not sent: the channel layer is unavailable (%s: %s); boards catch up "
+            "from their next snapshot. (Logged once a minute.)",
+            error.__class__.__name__,
+            error,
+        )
+        return False
+    return True
+
+
 def announce(moved: list[str]) -> None:
     """Ping the group of every moved scope, at most once per broadcast window."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
     for scope in moved:
-        if cache.add(PENDING.format(scope=scope), "1", timeout=pending_ttl()):
-            async_to_sync(layer.group_send)(
-                group_name(scope),
-                {"type": "leaderboard.dirty", "scope": scope, "token": uuid.uuid4().hex},
-            )
+        if not cache.add(PENDING.format(scope=scope), "1", timeout=pending_ttl()):
+            continue
+        message = {"type": "leaderboard.dirty", "scope": scope, "token": uuid.uuid4().hex}
+        if not _send_quietly(group_name(scope), message):
+            # Nobody heard the ping: let the next award try again.
+            clear_pending(scope)
 
 
 def claim_broadcast(token: str) -> bool:
@@ -62,6 +109,4 @@ def clear_pending(scope: str) -> None:
 
 def logout_close(user_id: int) -> None:
     """Close every board socket of ``user_id`` (on logout)."""
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(user_group(user_id), {"type": "session.logout"})
+    _send_quietly(user_group(user_id), {"type": "session.logout"})

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -144,11 +145,19 @@ DATABASES = {
 # ------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # While Redis is unreachable the cache answers as a miss instead of raising (config/cache.py);
+    # the short timeouts bound what a frozen server costs, the breaker pause how often it is tried.
+    CACHE_SOCKET_TIMEOUT = float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.5"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "apprentice"),
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+                "socket_timeout": CACHE_SOCKET_TIMEOUT,
+                "FAILURE_PAUSE": 5,
+            },
         }
     }
     # channels-redis waits for messages with a blocking BZPOPMIN of 5 s. redis-py 8 made
@@ -167,6 +176,10 @@ if REDIS_URL:
                         "socket_timeout": CHANNEL_LAYER_SOCKET_TIMEOUT,
                         "socket_connect_timeout": 2,
                         "health_check_interval": 30,
+                        # After Redis restarts, pooled connections are dead: a command on one
+                        # fails once and is retried at once on a new connection, so the first
+                        # socket after an outage is accepted instead of failing its handshake.
+                        "retry_on_error": [RedisConnectionError],
                     }
                 ],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "apprentice"),

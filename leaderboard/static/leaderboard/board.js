@@ -13,6 +13,7 @@
   var meEl = board.querySelector("[data-lb-me]");
   var attempt = 0;
   var updates = 0;
+  var MAX_DELAY = 5000;
   // Close codes the server uses when reconnecting cannot help.
   var FINAL = { 4001: "You signed out: live updates stopped.", 4401: "Sign in to see live updates.",
     4403: "Live updates are not available from this page.", 4404: "This board has no live updates." };
@@ -124,18 +125,22 @@
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + window.location.host + path + (near ? "?view=near" : ""));
     socket.addEventListener("open", function () {
-      attempt = 0;
       statusEl.textContent = "Live";
     });
     socket.addEventListener("message", function (event) {
       var data;
       try { data = JSON.parse(event.data); } catch (e) { return; }
-      if (data && data.type === "board") { onBoard(data); }
+      // The backoff resets on a snapshot, not on "open": a socket the server accepts and then
+      // drops (its Redis gone) keeps backing off instead of reconnecting in a tight loop.
+      if (data && data.type === "board") { attempt = 0; onBoard(data); }
     });
     socket.addEventListener("close", function (event) {
       if (FINAL[event.code]) { statusEl.textContent = FINAL[event.code]; return; }
-      // Exponential backoff with jitter, so a restarted server is not stampeded.
-      var delay = Math.min(30000, 1000 * Math.pow(2, attempt)) + Math.floor(Math.random() * 500);
+      // Exponential backoff with jitter (0.5 s, 1 s, 2 s, then every 4-5 s), so a restarted
+      // server or Redis is not stampeded, and a board resyncs within a few seconds of it
+      // coming back: every new connection starts with a fresh snapshot.
+      var step = Math.min(MAX_DELAY, 500 * Math.pow(2, attempt));
+      var delay = step * 0.8 + Math.floor(Math.random() * step * 0.2);
       attempt += 1;
       statusEl.textContent = "Connection lost; reconnecting…";
       window.setTimeout(connect, delay);
