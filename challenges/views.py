@@ -429,7 +429,6 @@ def evaluation(request, page_id: int):
 @require_GET
 def weeks(request):
     """Challenge weeks: running, coming up, and the results of those that ended."""
-    services.weeks_close_due()
     return render(request, "challenges/weeks.html", selectors.weeks_overview())
 
 
@@ -438,9 +437,9 @@ def weeks(request):
 def week_results(request, pk: int):
     """A week's results page: the winning team(s), top individuals and their badges.
 
-    Viewing it after the end finalises the week if the cron job has not yet (once only).
+    Reads only: until the ``weeks_close`` job has finalised an ended week, the page says its
+    results are being finalised.
     """
-    services.weeks_close_due()
     week = get_object_or_404(ChallengeWeek, pk=pk)
     context = {"week": week, "now": timezone.now()}
     if week.finalised_at:

@@ -13,6 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils.crypto import get_random_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -92,12 +93,17 @@ def notifications(request):
     from leaderboard.models import Notification
     from leaderboard.services import notifications_mark_read
 
-    preference, _ = NotificationPreference.objects.get_or_create(user=request.user)
+    # GET never writes: the preference row is created by the first save, not by a visit.
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    preference = preference or NotificationPreference(user=request.user)
     form = NotificationPreferenceForm(instance=preference)
     if request.method == "POST":
         if "mark_read" in request.POST:
             count = notifications_mark_read(user=request.user)
             messages.success(request, f"Marked {count} notification{pluralize(count)} as read.")
+            back = request.POST.get("next", "")
+            if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return redirect(back)
             return redirect("home:notifications")
         form = NotificationPreferenceForm(request.POST, instance=preference)
         if form.is_valid():

@@ -138,16 +138,16 @@ def person(request, user_id: int):
     if not selectors.profile_visible(person=person, viewer=request.user, viewer_is_ld=viewer_is_ld):
         raise Http404("This profile is not public.")
     own = person.pk == request.user.pk
+    notifications = list(Notification.objects.filter(user=person)[:10]) if own else []
     context = selectors.person_profile(person=person, viewer=request.user) | {
         "person": person,
         "own": own,
         "kudos_left": selectors.kudos_left(user=request.user),
-        "notifications": list(Notification.objects.filter(user=person)[:10]) if own else [],
+        "notifications": notifications,
+        # GET never writes: marking them read is the page's "Mark all as read" button (a POST).
+        "unread_notifications": any(n.read_at is None for n in notifications),
     }
-    response = render(request, "leaderboard/person.html", context)
-    if own:
-        services.notifications_mark_read(user=request.user)
-    return response
+    return render(request, "leaderboard/person.html", context)
 
 
 @login_required

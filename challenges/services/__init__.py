@@ -21,7 +21,7 @@ from challenges.services.weeks import (
     week_id_for,
     week_save,
     weeks_close,
-    weeks_close_due,
+    weeks_close_schedule,
 )
 
 __all__ = [
@@ -45,5 +45,5 @@ __all__ = [
     "week_id_for",
     "week_save",
     "weeks_close",
-    "weeks_close_due",
+    "weeks_close_schedule",
 ]

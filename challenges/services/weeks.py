@@ -1,6 +1,12 @@
 """Challenge weeks: saving them (with the one-running-week-per-challenge rule), which week an
-award counts in, and finalising ended weeks once."""
+award counts in, and finalising ended weeks once.
 
+Finalising (final board, placement badges) happens only in the ``weeks_close`` job: a task queued
+for the moment a week ends, and ``manage.py weeks_close`` from cron as the safety net. Pages never
+finalise; until the job has run they say the results are being finalised.
+"""
+
+import logging
 from datetime import datetime
 
 from django.core.cache import cache
@@ -10,6 +16,8 @@ from django.utils import timezone
 
 from challenges.models import ChallengePage, ChallengeWeek
 from leaderboard.services import week_configure
+
+logger = logging.getLogger(__name__)
 
 # The banner's cached list of running weeks (cleared when a week is saved).
 BANNER_CACHE_KEY = "challenges:weeks-banner"
@@ -101,7 +109,33 @@ def week_save(
             week.teams.set(teams)
         _configure(week)
         transaction.on_commit(lambda: cache.delete(BANNER_CACHE_KEY))
+        if week.finalised_at is None:
+            ends_at = week.ends_at
+            transaction.on_commit(lambda: weeks_close_schedule(at=ends_at))
     return week
+
+
+def weeks_close_schedule(*, at: datetime) -> bool:
+    """Queue the ``weeks_close`` task to run at ``at`` (a week's end); returns whether it was.
+
+    A backend that can defer (the database backend) keeps it until then. One that cannot (the
+    immediate backend of development and tests) runs it now only if ``at`` has passed; a week
+    ending later is then left to cron's ``manage.py weeks_close``. A queue that is down must not
+    fail the save, so that is logged and left to cron too.
+    """
+    from challenges.tasks import weeks_close_task
+
+    try:
+        if weeks_close_task.get_backend().supports_defer:
+            weeks_close_task.using(run_after=at).enqueue()
+        elif at <= timezone.now():
+            weeks_close_task.enqueue()
+        else:
+            return False
+    except Exception:
+        logger.exception("Could not queue weeks_close for %s; cron will finalise the week.", at)
+        return False
+    return True
 
 
 def _configure(week: ChallengeWeek) -> None:
@@ -144,7 +178,7 @@ def week_id_for(challenge_id: int, *, user, at: datetime | None = None) -> int |
 def week_finalise(*, week: ChallengeWeek, now: datetime | None = None) -> bool:
     """Finalise an ended week once: reveal its final board and award placement badges.
 
-    The transition is a conditional UPDATE, so two workers (cron and a page view) racing to
+    The transition is a conditional UPDATE, so two workers (the task and cron) racing to
     finalise the same week finalise it once. Returns whether this call did it.
     """
     now = now or timezone.now()
@@ -160,18 +194,10 @@ def week_finalise(*, week: ChallengeWeek, now: datetime | None = None) -> bool:
 
 
 def weeks_close(*, now: datetime | None = None) -> list[ChallengeWeek]:
-    """Finalise every week that has ended and is not final yet (cron and lazy page checks)."""
+    """Finalise every week that has ended and is not final yet (the task and cron's command)."""
     now = now or timezone.now()
     closed = []
     for week in ChallengeWeek.objects.filter(finalised_at__isnull=True, ends_at__lte=now):
         if week_finalise(week=week, now=now):
             closed.append(week)
     return closed
-
-
-def weeks_close_due(*, now: datetime | None = None) -> list[ChallengeWeek]:
-    """``weeks_close`` behind one cheap query: the lazy check page views run."""
-    now = now or timezone.now()
-    if not ChallengeWeek.objects.filter(finalised_at__isnull=True, ends_at__lte=now).exists():
-        return []
-    return weeks_close(now=now)

@@ -4,7 +4,7 @@ from django import template
 from django.core.cache import cache
 from django.utils import timezone
 
-from challenges import selectors, services
+from challenges import selectors
 from challenges.services.weeks import BANNER_CACHE_KEY, BANNER_SECONDS
 
 register = template.Library()
@@ -14,9 +14,9 @@ register = template.Library()
 def weeks_banner(context) -> dict:
     """Running weeks with a link to their board and the time left, for signed-in people.
 
-    Also the lazy close: a page view after a week's end finalises it (once), so results do not
-    wait for the cron job. Both are read at most every BANNER_SECONDS (and at once after a week
-    is saved), so a page view costs no query for them.
+    Read at most every BANNER_SECONDS (and at once after a week is saved), so a page view costs
+    no query for it. A template tag never writes: ended weeks are finalised by the
+    ``weeks_close`` job, not here.
     """
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -24,7 +24,6 @@ def weeks_banner(context) -> dict:
         return {"weeks": []}
     weeks = cache.get(BANNER_CACHE_KEY)
     if weeks is None:
-        services.weeks_close_due()
         weeks = selectors.weeks_running()
         cache.set(BANNER_CACHE_KEY, weeks, BANNER_SECONDS)
     now = timezone.now()

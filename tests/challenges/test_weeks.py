@@ -169,7 +169,7 @@ def test_several_weeks_run_at_once_on_different_challenges(employee):
     flag_all(kettle, employee)
     flag_all(toaster, employee)
     assert week_points(first, employee) == 100 and week_points(second, employee) == 100
-    assert {w.pk for w in services.weeks_close_due()} == set()
+    assert services.weeks_close() == []
     from challenges.selectors import weeks_running
 
     assert {w.pk for w in weeks_running()} == {first.pk, second.pk}
@@ -266,18 +266,45 @@ def test_the_end_reveals_the_final_board_and_awards_badges_once(
     assert week_points(week, employee) == 100
 
 
-def test_results_page_finalises_an_ended_week_lazily(client, challenge, employee):
+def test_results_page_says_being_finalised_until_the_job_runs_then_names_the_winners(
+    client, challenge, employee, django_capture_on_commit_callbacks
+):
+    podium = BadgeFactory(criteria=Badge.WEEK_PLACEMENT, threshold=1, name="Week winner")
     week = make_week(challenges=[challenge])
     flag_all(challenge, employee)
+    # The week ends (no service call: time passing does not run anything).
     ChallengeWeek.objects.filter(pk=week.pk).update(
         starts_at=week.starts_at - timedelta(days=2), ends_at=timezone.now() - timedelta(minutes=1)
     )
     client.force_login(employee)
-    page = client.get(f"/challenge/weeks/{week.pk}/results/").content.decode()
+    url = f"/challenge/weeks/{week.pk}/results/"
+    for _ in range(2):  # viewing, again and again, finalises nothing
+        page = client.get(url).content.decode()
+        assert "results are being finalised" in page and 'data-week-results="final"' not in page
+    assert "(results are being finalised)" in client.get("/challenge/weeks/").content.decode()
     week.refresh_from_db()
-    assert week.finalised_at is not None
-    assert 'data-week-results="final"' in page
-    assert client.get("/challenge/weeks/").status_code == 200
+    assert week.finalised_at is None and not BadgeAward.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("weeks_close", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    page = client.get(url).content.decode()
+    assert 'data-week-results="final"' in page and "being finalised" not in page
+    assert employee.public_name in page and "Week winner" in page
+    assert BadgeAward.objects.filter(badge=podium, user=employee).exists()
+
+
+def test_saving_a_week_queues_weeks_close_for_its_end(
+    challenge, settings, django_capture_on_commit_callbacks
+):
+    """On a backend that can defer (production's database backend) the task waits for the end."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        week = make_week(challenges=[challenge])
+    queued = DBTaskResult.objects.get(task_path="challenges.tasks.weeks_close_task")
+    assert queued.run_after == week.ends_at
 
 
 def test_a_running_weeks_results_page_says_when_they_come(client, challenge, employee):
