@@ -38,6 +38,7 @@ from challenges.models import (
     TestCase,
 )
 from challenges.models.pages import STEPS
+from config.ratelimit import rate_limited
 from mentoring.ai import AIUnavailable
 
 
@@ -176,6 +177,7 @@ def context_submit(request, page_id: int):
 
 @login_required
 @require_POST
+@rate_limited("ai_test", label="AI test runs")
 def test_submit(request, page_id: int):
     challenge = _challenge(page_id)
     form = TestCaseForm(request.POST)
@@ -239,6 +241,7 @@ def reflect_submit(request, page_id: int):
 
 
 @require_POST
+@rate_limited("draft", label="draft saves", as_json=True)
 def draft_save(request, page_id: int, step: str):
     """Save what the user typed (JSON: {"data": {...}}, or a form post from sendBeacon)."""
     if not request.user.is_authenticated:

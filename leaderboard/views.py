@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.roles import is_ld
+from config.ratelimit import rate_limited
 from leaderboard import scopes, selectors, services
 from leaderboard.models import Badge, BadgeAward, Notification
 
@@ -152,6 +153,7 @@ def person(request, user_id: int):
 
 @login_required
 @require_POST
+@rate_limited("kudos", label="kudos")
 def kudos_give(request, user_id: int):
     """Give kudos to a colleague (POST from their profile page)."""
     recipient = get_object_or_404(User, pk=user_id)

@@ -98,6 +98,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 # MIDDLEWARE
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
+    # REMOTE_ADDR becomes the real client behind trusted proxies (config/proxy.py), for all below.
+    "config.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves /static/ from the site itself (no CDN; intranet-friendly).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -233,13 +235,21 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "signup": "20/m/ip",
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed sign-ins lock the account (5 in 5 minutes, from anywhere) and the real client IP
+    # (config/proxy.py). The account's limit comes first, so the further failures on a locked
+    # account do not use up the IP's allowance: one colleague's typos never lock out others.
+    "login_failed": "5/5m/key,20/m/ip",
     "confirm_email": "1/3m/key",
 }
 # Comma-separated e-mail domains allowed to sign up ("" means any domain).
 ACCOUNT_ALLOWED_EMAIL_DOMAINS = [d.lower() for d in env_list("ACCOUNT_ALLOWED_EMAIL_DOMAINS")]
 # "open" (anyone from an allowed domain), "invite" (only invited addresses) or "closed".
 ACCOUNT_SIGNUP_MODE = os.environ.get("ACCOUNT_SIGNUP_MODE", "open")
+
+# allauth reads the client IP from REMOTE_ADDR, which config.proxy already resolved from the
+# trusted proxies below: it must not strip X-Forwarded-For a second time.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Apprentice"
@@ -299,6 +309,18 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # SECURITY (tightened further in production.py)
 # ------------------------------------------------------------------------------
+# Trusted proxies (config/proxy.py): how many proxies in front of the site append to
+# X-Forwarded-For, and/or their networks (the header is then believed only from a peer inside
+# them). Unset, the header is ignored and the TCP peer is the client.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_CIDRS = env_list("TRUSTED_PROXY_CIDRS")
+# Per-person limits on the site's own costly or spammable writes (config/ratelimit.py): "10/m",
+# "100/h" or several ("10/m,100/d"); past them the answer is a 429 saying when to try again.
+RATE_LIMITS = {
+    "ai_test": os.environ.get("RATE_LIMIT_AI_TESTS", "10/m,200/d"),
+    "draft": os.environ.get("RATE_LIMIT_DRAFTS", "120/m"),
+    "kudos": os.environ.get("RATE_LIMIT_KUDOS", "10/m"),
+}
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
