@@ -20,11 +20,15 @@ from django.utils.text import slugify
 from accounts import roles
 from accounts.models import Membership, Team, User
 from accounts.services import membership_set
+from config.csv_export import csv_cell_unescape, csv_text
 
 COLUMNS = ["email", "first_name", "last_name", "display_name", "team", "department", "roles"]
 REQUIRED_COLUMNS = {"email", "team"}
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
+# No column needs more (e-mail addresses stop at 254); longer cells are refused per row.
+MAX_CELL_CHARS = 1000
+SHOWN_CELL_CHARS = 60
 ROLE_SEPARATOR = ";"
 
 
@@ -78,6 +82,25 @@ def _decode(content: bytes | str) -> str:
     raise ValidationError("The file is not text in UTF-8 or Windows-1252 encoding.")
 
 
+def _shown(row: dict) -> dict:
+    """A row as the preview shows it: text cells only, each cut to a readable length."""
+    return {
+        k: (v[:SHOWN_CELL_CHARS] + "…" if len(v) > SHOWN_CELL_CHARS else v)
+        for k, v in row.items()
+        if isinstance(k, str) and isinstance(v, str)
+    }
+
+
+def _cell_problem(row: dict) -> tuple[dict, str | None]:
+    """The row (cut for display if needed) and what makes it unreadable, if anything."""
+    for column, value in row.items():
+        if len(value) > MAX_CELL_CHARS:
+            return _shown(row), f"The {column} cell is longer than {MAX_CELL_CHARS} characters."
+        if "\x00" in value:
+            return _shown(row), f"The {column} cell contains a NUL character."
+    return row, None
+
+
 def _users_by_email(emails: list[str], *, with_team_and_roles: bool = False) -> dict[str, User]:
     """Existing users keyed by lower-cased e-mail (addresses match whatever their case)."""
     users = User.objects.annotate(email_lower=Lower("email")).filter(
@@ -101,7 +124,14 @@ def onboarding_preview(*, content: bytes | str) -> Preview:
         text = _decode(content)
     except ValidationError as exc:
         return Preview(rows=[], file_errors=list(exc.messages), new_teams=[])
-    reader = csv.DictReader(io.StringIO(text))
+    read = [0]  # lines read so far: the reader's own count stops at a row it cannot parse
+
+    def lines():
+        for line in io.StringIO(text):
+            read[0] += 1
+            yield line
+
+    reader = csv.DictReader(lines())
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     file_errors = []
     if not header:
@@ -120,17 +150,31 @@ def onboarding_preview(*, content: bytes | str) -> Preview:
     reader.fieldnames = header
 
     raw_rows = []
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            # This row fails, the others go on (the csv module's own limit is 128 KiB a cell).
+            problem = (
+                f"A cell of this row is longer than {MAX_CELL_CHARS} characters."
+                if "field limit" in str(exc)
+                else f"This row could not be read as CSV ({exc})."
+            )
+            raw_rows.append((read[0], {}, problem))
+            continue
         if len(raw_rows) >= MAX_ROWS:
             file_errors.append(f"The file has more than {MAX_ROWS} rows; split it.")
             break
         if None in row:
-            raw_rows.append((reader.line_num, row, "This row has more values than columns."))
+            problem = "This row has more values than columns."
+            raw_rows.append((reader.line_num, _shown(row), problem))
             continue
-        cleaned = {k: (v or "").strip() for k, v in row.items()}
+        cleaned = {k: csv_cell_unescape((v or "").strip()) for k, v in row.items()}
         if not any(cleaned.values()):
             continue  # blank line
-        raw_rows.append((reader.line_num, cleaned, None))
+        raw_rows.append((reader.line_num, *_cell_problem(cleaned)))
     if not raw_rows and not file_errors:
         file_errors.append("The file has a header but no rows.")
 
@@ -269,9 +313,6 @@ def onboarding_import(*, content: bytes | str) -> Preview:
 
 def onboarding_export() -> str:
     """All active employees as CSV, in the import format (so the file round-trips)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
     users = (
         User.objects.filter(is_active=True)
         .order_by("email")
@@ -284,22 +325,20 @@ def onboarding_export() -> str:
             ),
         )
     )
-    for user in users.iterator(chunk_size=2000):
-        team = user.open_memberships[0].team if user.open_memberships else None
-        held = sorted(
-            g.name
-            for g in user.groups.all()
-            if g.name in roles.ALL_ROLES and g.name != roles.EMPLOYEE
-        )
-        writer.writerow(
-            [
-                user.email,
-                user.first_name,
-                user.last_name,
-                user.display_name,
-                team.name if team else "",
-                team.department if team else "",
-                ROLE_SEPARATOR.join(held),
-            ]
-        )
-    return out.getvalue()
+    return csv_text(COLUMNS, (_export_row(user) for user in users.iterator(chunk_size=2000)))
+
+
+def _export_row(user: User) -> list[str]:
+    team = user.open_memberships[0].team if user.open_memberships else None
+    held = sorted(
+        g.name for g in user.groups.all() if g.name in roles.ALL_ROLES and g.name != roles.EMPLOYEE
+    )
+    return [
+        user.email,
+        user.first_name,
+        user.last_name,
+        user.display_name,
+        team.name if team else "",
+        team.department if team else "",
+        ROLE_SEPARATOR.join(held),
+    ]

@@ -28,6 +28,7 @@ from challenges.models import (
     TestJudgement,
 )
 from challenges.models.pages import STEPS
+from challenges.services.drafts import draft_data_usable
 
 
 @dataclass
@@ -81,7 +82,7 @@ def observe_state(*, output: str, data: dict[str, str]) -> ObserveState:
         name = key[: -len("-start")]
         try:
             start, end = int(data[key]), int(data.get(f"{name}-end", ""))
-        except ValueError:
+        except (TypeError, ValueError):
             continue
         spans.append(
             SpanRow(
@@ -123,7 +124,11 @@ def challenge_list_for(*, index, user) -> list[dict]:
 def challenge_page_context(*, challenge: ChallengePage, user) -> dict:
     """Everything the challenge page shows this user (answer key only after submitting, or L&D)."""
     staff = is_ld(user)
-    drafts = {d.step: d.data for d in Draft.objects.filter(user=user, challenge=challenge)}
+    # A stored draft is checked again on load: a bad one loses its bad fields, never the page.
+    drafts = {
+        d.step: draft_data_usable(step=d.step, data=d.data)
+        for d in Draft.objects.filter(user=user, challenge=challenge)
+    }
     submission = (
         FlagSubmission.objects.filter(user=user, challenge=challenge)
         .prefetch_related("flags__category")

@@ -6,7 +6,6 @@ keeps the input as a server-side draft, so nothing typed is lost.
 """
 
 import contextlib
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -38,8 +37,11 @@ from challenges.models import (
     TestCase,
 )
 from challenges.models.pages import STEPS
+from config.input_guard import InputRefused, json_body
 from config.ratelimit import rate_limited
 from mentoring.ai import AIUnavailable
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _challenge(page_id: int) -> ChallengePage:
@@ -120,6 +122,16 @@ def _flags_from_post(challenge: ChallengePage, post) -> list[services.FlagInput]
 @require_POST
 def observe_submit(request, page_id: int):
     challenge = _challenge(page_id)
+    repeated = [k for k, v in request.POST.lists() if len(v) > 1 and k != "csrfmiddlewaretoken"]
+    if repeated:
+        names = ", ".join(f"“{name[:40]}”" for name in repeated[:5])
+        return _rerender(
+            request,
+            challenge,
+            step="observe",
+            errors=[f"Each field is sent once; these came more than once: {names}."],
+            observe_data={k: v[-1] for k, v in request.POST.lists()},
+        )
     flags = _flags_from_post(challenge, request.POST)
     try:
         services.flags_submit(user=request.user, challenge=challenge, flags=flags)
@@ -251,11 +263,21 @@ def draft_save(request, page_id: int, step: str):
     challenge = _challenge(page_id)
     if request.content_type == "application/json":
         try:
-            data = json.loads(request.body or b"{}").get("data", {})
-        except (ValueError, AttributeError):
-            return JsonResponse({"error": "The draft was not valid JSON."}, status=400)
-    else:
+            body = json_body(request)
+        except InputRefused as exc:
+            return JsonResponse({"error": str(exc)}, status=400)
+        if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+            return JsonResponse(
+                {"error": 'A draft is sent as a JSON object: {"data": {field: value, …}}.'},
+                status=400,
+            )
+        data = body["data"]
+    elif request.content_type in FORM_CONTENT_TYPES:
         data = _post_dict(request.POST)
+    else:
+        return JsonResponse(
+            {"error": "Send the draft as application/json (or as a form post)."}, status=415
+        )
     try:
         draft = services.draft_save(user=request.user, challenge=challenge, step=step, data=data)
     except ValidationError as exc:

@@ -5,6 +5,7 @@ whatever the number of lessons or attempts.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
@@ -291,6 +292,13 @@ def assignment_reports() -> list[AssignmentReport]:
 
 
 def learning_search(query: str):
-    """Live modules and lessons matching ``query`` (Wagtail search), best first."""
+    """Live modules and lessons matching ``query`` (Wagtail search), best first.
+
+    Only the words are searched: quotes and operators would be read as full-text syntax, and an
+    unbalanced quote is an error in SQLite's full-text search.
+    """
     pages = Page.objects.live().type(SkillModulePage, LessonPage).specific()
-    return pages.search(query)
+    words = re.findall(r"\w+", query)
+    if not words:
+        return pages.none()
+    return pages.search(" ".join(words[:20]))

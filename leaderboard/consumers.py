@@ -20,6 +20,8 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FOREIGN_ORIGIN = 4403
 CLOSE_UNKNOWN_SCOPE = 4404
 CLOSE_LOGGED_OUT = 4001
+# The longest frame a client has reason to send ({"type": "resync"} and room to grow).
+MAX_FRAME_CHARS = 1024
 
 
 def _header(scope: dict, name: bytes) -> str:
@@ -124,9 +126,13 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         # Malformed or unknown messages are ignored: the socket stays open, others unaffected.
+        # Clients only send {"type": "resync"}: longer frames are not parsed (a deeply nested
+        # one would exhaust the parser's recursion and end this consumer).
+        if not text_data or len(text_data) > MAX_FRAME_CHARS:
+            return
         try:
-            message = json.loads(text_data or "")
-        except (TypeError, ValueError):
+            message = json.loads(text_data)
+        except (TypeError, ValueError, RecursionError):
             return
         if not isinstance(message, dict) or message.get("type") != "resync":
             return

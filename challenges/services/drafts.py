@@ -1,5 +1,7 @@
 """Drafts: what an employee types into a step's form, saved server-side as they type."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -8,6 +10,75 @@ from challenges.models.pages import STEPS
 
 MAX_DRAFT_CHARS = 20_000
 MAX_DRAFT_FIELDS = 200
+MAX_KEY_CHARS = 100
+MAX_LIST_ITEMS = 50
+# The only fields of a step form that legitimately carry several values.
+MULTI_VALUED = {"context": frozenset({"skills"})}
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _text(value, *, key: str) -> str:
+    if isinstance(value, bool) or value is None:
+        value = "on" if value else ""
+    elif isinstance(value, int | float):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValidationError(f"The draft field “{key[:40]}” must be text.")
+    if _UNSTORABLE.search(value):
+        raise ValidationError(
+            f"The draft field “{key[:40]}” contains a character the site cannot store."
+        )
+    return value
+
+
+def draft_data_clean(*, step: str, data) -> dict[str, str | list[str]]:
+    """The draft as it may be stored: text values (lists only for multi-valued fields), bounded.
+
+    Raises ValidationError with a sentence for anything else, so a bad draft is refused when it
+    is saved instead of breaking the page that loads it.
+    """
+    if not isinstance(data, dict):
+        raise ValidationError("A draft must be an object of field names and values.")
+    if len(data) > MAX_DRAFT_FIELDS:
+        raise ValidationError("This draft has too many fields to save.")
+    multi = MULTI_VALUED.get(step, frozenset())
+    clean: dict[str, str | list[str]] = {}
+    size = 0
+    for key, value in data.items():
+        if key == "csrfmiddlewaretoken":
+            continue
+        key = _text(key, key="name")[:MAX_KEY_CHARS]
+        if isinstance(value, list) and key in multi:
+            value = [_text(v, key=key) for v in value[:MAX_LIST_ITEMS]]
+            size += sum(len(v) for v in value)
+        elif isinstance(value, list):
+            raise ValidationError(
+                f"The field “{key[:40]}” was sent more than once; each field is sent once."
+            )
+        else:
+            value = _text(value, key=key)
+            size += len(value)
+        size += len(key)
+        clean[key] = value
+    if size > MAX_DRAFT_CHARS:
+        raise ValidationError(
+            f"This draft is longer than {MAX_DRAFT_CHARS} characters and was not saved."
+        )
+    return clean
+
+
+def draft_data_usable(*, step: str, data) -> dict[str, str | list[str]]:
+    """A stored draft made safe to show: fields that would not pass ``draft_data_clean`` now
+    (drafts saved before the rule, or edited by hand) are left out, never an error page."""
+    if not isinstance(data, dict):
+        return {}
+    usable = {}
+    for key, value in list(data.items())[:MAX_DRAFT_FIELDS]:
+        try:
+            usable.update(draft_data_clean(step=step, data={key: value}))
+        except ValidationError:
+            continue
+    return usable
 
 
 def draft_save(*, user, challenge: ChallengePage, step: str, data: dict) -> Draft:
@@ -17,22 +88,7 @@ def draft_save(*, user, challenge: ChallengePage, step: str, data: dict) -> Draf
     """
     if step not in STEPS:
         raise ValidationError("Unknown step.")
-    if not isinstance(data, dict) or len(data) > MAX_DRAFT_FIELDS:
-        raise ValidationError("This draft has too many fields to save.")
-    clean: dict[str, str | list[str]] = {}
-    size = 0
-    for key, value in data.items():
-        if key == "csrfmiddlewaretoken":
-            continue
-        if isinstance(value, list):
-            clean[str(key)[:100]] = [str(v) for v in value[:50]]
-        else:
-            clean[str(key)[:100]] = str(value)
-        size += len(str(key)) + len(str(clean[str(key)[:100]]))
-    if size > MAX_DRAFT_CHARS:
-        raise ValidationError(
-            f"This draft is longer than {MAX_DRAFT_CHARS} characters and was not saved."
-        )
+    clean = draft_data_clean(step=step, data=data)
     draft, _ = Draft.objects.update_or_create(
         user=user,
         challenge=challenge,

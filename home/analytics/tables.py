@@ -1,11 +1,12 @@
 """A small table type shared by the analytics page, its charts and its downloads."""
 
-import csv
 import io
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from config.csv_export import csv_text
 
 
 @dataclass
@@ -22,12 +23,7 @@ class Table:
     chart_kind: str = "bar"  # "bar" or "line"
 
     def to_csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(self.columns)
-        for row in self.rows:
-            writer.writerow(["" if v is None else v for v in row])
-        return out.getvalue()
+        return csv_text(self.columns, self.rows)
 
     def to_xlsx(self) -> bytes:
         book = Workbook()
