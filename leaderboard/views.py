@@ -38,7 +38,7 @@ def _limit(request) -> tuple[int, str]:
     default = settings.LEADERBOARD_BOARD_SIZE
     if raw in (None, ""):
         return default, ""
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:
         return (
             default,
             f"The limit must be a whole number from 1 to {MAX_LIMIT}; showing {default}.",

@@ -52,6 +52,11 @@ PARAMS = [
     "collection_id",
     "parent_page_id",
     "id",
+    "system",
+    "answer",
+    "asked",
+    "where",
+    "via",
 ]
 SAMPLES = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": str(uuid.UUID(int=1))}
 HUGE = "9" * 400 + "x" * 20_000
@@ -59,11 +64,14 @@ HUGE = "9" * 400 + "x" * 20_000
 
 def hostile_queries() -> dict[str, str]:
     repeated = "&".join(f"{name}=1&{name}=-2&{name}=%27%22%3C" for name in PARAMS)
+    # A full-width digit (U+FF19), then one that str.isdigit() accepts but int() refuses (²).
+    digits = "&".join(f"{name}=%EF%BC%99&{name}=%C2%B2" for name in PARAMS)
     huge = "&".join(f"{name}={HUGE}" for name in PARAMS[:12]) + "&limit=" + "9" * 40
     return {
         "nul": "&".join(f"{name}=a%00b" for name in PARAMS[:8]) + "&%00=1",
         "bad-utf8": "q=%ff%fe&skill=%c3%28&next=%ed%a0%80&team=%80",
         "repeated": repeated,
+        "digits": digits,
         "huge": huge,
     }
 
