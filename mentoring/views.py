@@ -112,13 +112,14 @@ def report_detail(request, pk: int):
             "notes": report.notes.all(),
             "cases": report.cases.all(),
             "is_owner": owner,
-            "flag_form": forms.FlagForm(),
-            "correction_form": forms.CorrectionForm(),
-            "context_form": forms.ContextForm(),
-            "case_form": forms.CaseForm(),
+            # Prefixed: four forms on one page must not share field ids.
+            "flag_form": forms.FlagForm(prefix="flag"),
+            "correction_form": forms.CorrectionForm(prefix="correct"),
+            "context_form": forms.ContextForm(prefix="context"),
+            "case_form": forms.CaseForm(prefix="case"),
             "decision_form": forms.DecisionForm(),
             "redact_form": forms.RedactForm(
-                initial={"asked": report.asked, "answer": report.answer}
+                prefix="redact", initial={"asked": report.asked, "answer": report.answer}
             ),
         },
     )
@@ -169,7 +170,7 @@ def report_step(request, pk: int, step: str):
     form_class, action, success = LOOP_STEPS[step]
     _run(
         request,
-        form_class(request.POST),
+        form_class(request.POST, prefix=step),
         lambda d: action(request.user, report, d),
         success=success,
     )
@@ -204,7 +205,7 @@ def report_redact(request, pk: int):
     report = _report(request, pk)
     _run(
         request,
-        forms.RedactForm(request.POST),
+        forms.RedactForm(request.POST, prefix="redact"),
         lambda d: triage.report_redact(
             report=report, by=request.user, asked=d["asked"], answer=d["answer"]
         ),

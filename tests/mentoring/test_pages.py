@@ -61,7 +61,8 @@ def test_the_reporter_flags_corrects_adds_context_and_a_case(client, system):
     client.force_login(reporter)
     report = report_of(client, system)
     step = lambda name, data: client.post(  # noqa: E731
-        reverse("mentoring:report_step", args=[report.pk, name]), data
+        reverse("mentoring:report_step", args=[report.pk, name]),
+        {f"{name}-{key}": value for key, value in data.items()},
     )
     step("flag", {"quote": "Receipts are never needed", "category": "hallucination"})
     step("flag", {"quote": "not in the answer", "category": "hallucination"})
@@ -88,7 +89,7 @@ def test_others_cannot_see_or_work_on_a_report(client, system):
     assert client.get(reverse("mentoring:report", args=[report.pk])).status_code == 403
     response = client.post(
         reverse("mentoring:report_step", args=[report.pk, "flag"]),
-        {"quote": "Receipts", "category": "hallucination"},
+        {"flag-quote": "Receipts", "flag-category": "hallucination"},
     )
     assert response.status_code == 403 and not report.flags.exists()
 
