@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -84,6 +85,7 @@ THIRD_PARTY_APPS = [
     "allauth.socialaccount.providers.saml",
     "django_tasks",
     "django_tasks_db",
+    "csp",
 ]
 LOCAL_APPS = [
     "accounts",
@@ -101,6 +103,8 @@ MIDDLEWARE = [
     # REMOTE_ADDR becomes the real client behind trusted proxies (config/proxy.py), for all below.
     "config.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.headers.ContentSecurityPolicyMiddleware",
+    "config.headers.PermissionsPolicyMiddleware",
     # Serves /static/ from the site itself (no CDN; intranet-friendly).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -305,6 +309,9 @@ STORAGES = {
 # ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Apprentice"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
+# No Gravatar: it would send a hash of each editor's e-mail to a third party (and the CSP's
+# img-src does not allow it); Wagtail shows its default avatar or an uploaded one.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -328,6 +335,60 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp; config/headers.py). No inline script on the site: an
+# inline <script> needs nonce="{{ request.csp_nonce }}". Inline style attributes stay allowed
+# (progress bars, Wagtail's admin). Lesson videos are oEmbed iframes from the hosts in frame-src.
+# No form-action: SSO sign-in posts and redirects to the identity provider.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        # The live boards' websockets (same host; 'self' alone misses ws: in older browsers).
+        "connect-src": [SELF, "ws:", "wss:"],
+        "frame-src": [
+            SELF,
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+        ],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+    }
+}
+# The Wagtail and Django admins render inline scripts we cannot give a nonce (InlinePanel and
+# date-picker widgets), and Wagtail's dashboard asks releases.wagtail.org for the latest version.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "REPLACE": {
+        "script-src": [SELF, UNSAFE_INLINE],
+        "connect-src": [SELF, "https://releases.wagtail.org"],
+        # Wagtail's live preview shows the page in a same-origin iframe.
+        "frame-ancestors": [SELF],
+    },
+}
+# Powerful browser features the site never uses are refused to it and to embedded frames.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "serial",
+        "hid",
+    )
+}
 
 # BACKGROUND TASKS
 # ------------------------------------------------------------------------------
