@@ -38,13 +38,16 @@ lock: | $(PY)
 	@test -x $(UV) || $(PIP) install --quiet "uv>=0.13,<0.14"
 	$(LOCK) $(ARGS) -o requirements/base.txt
 	$(LOCK) $(ARGS) --extra test -c requirements/base.txt -o requirements/test.txt
+	$(LOCK) $(ARGS) --extra test --extra load -c requirements/test.txt -o requirements/load.txt
 
 # Fails when pyproject.toml asks for something the lock does not satisfy.
 lock-check: install-test
-	@tmp=$$(mktemp -d) && cp requirements/base.txt requirements/test.txt "$$tmp"/ && \
+	@tmp=$$(mktemp -d) && cp requirements/*.txt "$$tmp"/ && \
 	$(LOCK) -o "$$tmp/base.txt" && \
 	$(LOCK) --extra test -c requirements/base.txt -o "$$tmp/test.txt" && \
-	if diff -u requirements/base.txt "$$tmp/base.txt" && diff -u requirements/test.txt "$$tmp/test.txt"; \
+	$(LOCK) --extra test --extra load -c requirements/test.txt -o "$$tmp/load.txt" && \
+	if diff -u requirements/base.txt "$$tmp/base.txt" && diff -u requirements/test.txt "$$tmp/test.txt" && \
+		diff -u requirements/load.txt "$$tmp/load.txt"; \
 	then echo "The lock matches pyproject.toml."; \
 	else echo "The lock is stale against pyproject.toml: run make lock and commit requirements/." >&2; exit 1; fi
 
