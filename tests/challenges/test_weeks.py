@@ -317,16 +317,17 @@ def test_a_running_weeks_results_page_says_when_they_come(client, challenge, emp
 
 def test_the_banner_shows_running_weeks_with_the_board_link(client, challenge, employee):
     week = make_week(challenges=[challenge], title="Refund week", theme="Spot invented policies")
-    make_week(
+    old = make_week(
         challenges=[make_challenge(title="Old")],
         title="Old week",
         start=timezone.now() - timedelta(days=9),
     )
     client.force_login(employee)
     page = client.get("/leaderboard/").content.decode()
-    assert f'data-week-banner="{week.pk}"' in page
-    assert f"/leaderboard/{week.scope}/" in page and "Old week" not in page
-    assert "ends in" in page
+    banner = page[page.index('class="week-banner"') : page.index("</aside>")]
+    assert f'data-week-banner="{week.pk}"' in banner and f"/leaderboard/{week.scope}/" in banner
+    assert "Old week" not in banner and f'data-week-banner="{old.pk}"' not in page
+    assert "ends in" in banner
 
 
 def test_a_finalised_weeks_dates_cannot_change(challenge):
