@@ -1,4 +1,4 @@
-"""Recompute every standing from the points ledger."""
+"""Recompute every standing from the points ledger (safe while awards arrive)."""
 
 from django.core.management.base import BaseCommand
 
@@ -13,6 +13,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Rebuilt {counts['standings']} standings and {counts['team_standings']} "
-                "team standings from the ledger."
+                f"team standings from the ledger ({counts['changed']} rows changed)."
             )
         )
