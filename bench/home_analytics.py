@@ -54,6 +54,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.db.models import Sum
     from django.utils import timezone
 
     from accounts.models import Membership, Team, User
@@ -134,6 +135,12 @@ def main() -> None:
 
     viewer = User.objects.get(pk=users[len(users) // 2])
     results = {
+        # What a board or a dashboard panel costs when it sums the ledger on every view.
+        "ledger aggregation: top 20 summed from the ledger (reference)": lambda: list(
+            PointsAward.objects.values("user_id")
+            .annotate(total=Sum("amount"))
+            .order_by("-total", "user_id")[:20]
+        ),
         "analytics, all tables, no filter": lambda: analytics_tables(Filters()),
         "analytics, all tables, one team": lambda: analytics_tables(Filters(team=teams[3])),
         "employee dashboard context": lambda: dashboard_context(viewer),
