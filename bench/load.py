@@ -1,0 +1,214 @@
+"""The load and soak run, start to finish (``make load``).
+
+A scratch PostgreSQL database seeded with ``seed_demo`` plus extra employees, two daphne workers
+with production settings on PostgreSQL + Redis, locust's employees (bench/locustfile.py) for the
+given time, then ``bench/load_django.py check``. Prints the figures as Markdown for
+docs/reliability.md and exits non-zero on any 5xx, lost or doubled submission or inconsistency.
+Everything listens and connects on 127.0.0.1 only.
+
+    .venv/bin/python bench/load.py --users 200 --minutes 5
+"""
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--minutes", type=float, default=5)
+    parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument("--database", default=os.environ.get("LOAD_DATABASE", "apprentice_load"))
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--redis", default=os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/9")
+    )
+    parser.add_argument("--ports", default="8101,8102", help="one daphne worker per port")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/apprentice-load"))  # noqa: S108
+    args = parser.parse_args()
+
+    for url in (args.postgres, args.redis):
+        assert "@127.0.0.1:" in url or "//127.0.0.1:" in url, f"{url}: loopback only"
+    if args.out.exists():
+        shutil.rmtree(args.out)
+    args.out.mkdir(parents=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "load-run-only-" + "k" * 50,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": f"{args.postgres}/{args.database}",
+        "REDIS_URL": args.redis,
+        "LOG_LEVEL": "WARNING",
+    }
+
+    def manage(*command: str) -> None:
+        subprocess.run([BIN / "python", "manage.py", *command], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+    pg = {"PGHOST": "127.0.0.1", "PGUSER": "postgres", "PATH": os.environ["PATH"]}
+    subprocess.run(["dropdb", "--if-exists", "--force", args.database], env=pg, check=True)  # noqa: S603, S607
+    subprocess.run(["createdb", args.database], env=pg, check=True)  # noqa: S603, S607
+    import redis
+
+    redis.Redis.from_url(args.redis).flushdb()  # this run's own Redis database only
+    manage("migrate", "--noinput", "-v", "0")
+    manage("seed_demo", "--force")
+    manage("collectstatic", "--noinput", "-v", "0")
+    plan = args.out / "plan.json"
+    subprocess.run(  # noqa: S603
+        [BIN / "python", "bench/load_django.py", "prepare", str(args.users), str(plan)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+    ports = args.ports.split(",")
+    workers = []
+    for port in ports:
+        log = open(args.out / f"daphne-{port}.log", "w")  # noqa: SIM115 - closed below
+        workers.append(
+            (
+                subprocess.Popen(  # noqa: S603
+                    [BIN / "daphne", "-b", "127.0.0.1", "-p", port, "config.asgi:application"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                ),
+                log,
+            )
+        )
+    hosts = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for host in hosts:
+            wait_healthy(host)
+        started = time.time()
+        locust = subprocess.run(  # noqa: S603
+            [
+                BIN / "locust",
+                "-f",
+                "bench/locustfile.py",
+                "--headless",
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                str(args.spawn_rate),
+                "--run-time",
+                f"{int(args.minutes * 60)}s",
+                "--stop-timeout",
+                "15",
+                "--host",
+                hosts[0],
+                "--csv",
+                str(args.out / "locust"),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env={
+                **env,
+                "LOAD_HOSTS": ",".join(hosts),
+                "LOAD_USERS": str(plan),
+                "LOAD_LOG": str(args.out / "submissions.json"),
+            },
+            check=False,
+        )
+        duration = time.time() - started
+    finally:
+        for process, log in workers:
+            process.terminate()
+            process.wait(timeout=30)
+            log.close()
+
+    check = subprocess.run(  # noqa: S603
+        [
+            BIN / "python",
+            "bench/load_django.py",
+            "check",
+            str(args.out / "submissions.json"),
+            str(args.out / "check.json"),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    tracebacks = sum(
+        (args.out / f"daphne-{port}.log").read_text().count("Traceback") for port in ports
+    )
+    report = markdown(args, duration, tracebacks, json.loads((args.out / "check.json").read_text()))
+    (args.out / "report.md").write_text(report)
+    print(report)
+    five_xx = count_5xx(args.out)
+    ok = locust.returncode == 0 and check.returncode == 0 and five_xx == 0 and tracebacks == 0
+    print("LOAD RUN", "PASSED" if ok else "FAILED", f"(report in {args.out / 'report.md'})")
+    return 0 if ok else 1
+
+
+def wait_healthy(host: str) -> None:
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{host}/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"{host} did not become healthy within 60 s")
+
+
+def count_5xx(out: Path) -> int:
+    failures = out / "locust_failures.csv"
+    if not failures.exists():
+        return 0
+    with failures.open() as f:
+        return sum(
+            int(row["Occurrences"]) for row in csv.DictReader(f) if row["Error"].startswith("5")
+        )
+
+
+def markdown(args, duration: float, tracebacks: int, result: dict) -> str:
+    lines = [
+        f"Command: `.venv/bin/python bench/load.py --users {args.users} --minutes {args.minutes}`"
+        f" ({len(args.ports.split(','))} daphne workers, {duration:.0f} s of load).",
+        "",
+        "| endpoint | requests | failures | p50 ms | p95 ms |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    with (args.out / "locust_stats.csv").open() as f:
+        for row in csv.DictReader(f):
+            name = f"{row['Type']} {row['Name']}".strip()
+            lines.append(
+                f"| {name} | {row['Request Count']} | {row['Failure Count']} | "
+                f"{row['50%']} | {row['95%']} |"
+            )
+    lines += ["", f"5xx responses: {count_5xx(args.out)}; tracebacks in worker logs: {tracebacks}."]
+    lines += ["", "Submissions (acknowledged by the site / refused with a message):", ""]
+    lines += [f"- {kind}: {n}" for kind, n in result["submissions"].items()]
+    consistency = ", ".join(
+        f"{name} {c['rows']} rows, {c['differ']} differ"
+        for name, c in result["consistency"].items()
+    )
+    lines += [
+        "",
+        f"Stored exactly once: {'yes' if result['ok'] else 'NO'} "
+        f"({len(result['problems'])} problems); ledger rows {result['ledger_rows']}.",
+        f"After the run vs `standings_rebuild`: {consistency}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
