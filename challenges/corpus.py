@@ -30,8 +30,9 @@ from challenges.models import (
     TestJudgement,
 )
 from challenges.services.common import REQUIRED_REVIEWS
+from mentoring.corpus import field_report_rows
 
-FILES = ("preferences", "flags", "context", "evals")
+FILES = ("preferences", "flags", "context", "evals", "field_reports")
 # A correction is "chosen" over the AI output only if peers rated it at least this (1..5).
 MIN_CHOSEN_SCORE = 3.0
 
@@ -252,7 +253,19 @@ def evals() -> Iterator[dict]:
         }
 
 
-SOURCES = {"preferences": preferences, "flags": flags, "context": context, "evals": evals}
+def field_reports() -> Iterator[dict]:
+    """Confirmed field reports on the company's AI systems (redacted if they held personal
+    data), with their system slug and the guidance version in force when reported."""
+    return field_report_rows(pseudonym=pseudonym)
+
+
+SOURCES = {
+    "preferences": preferences,
+    "flags": flags,
+    "context": context,
+    "evals": evals,
+    "field_reports": field_reports,
+}
 
 
 def rows(name: str) -> Iterator[dict]:
@@ -268,7 +281,7 @@ def jsonl(name: str) -> str:
 
 
 def corpus_write(*, out_dir: Path) -> dict[str, int]:
-    """Write the four files into ``out_dir`` (created if needed); returns lines per file."""
+    """Write the files into ``out_dir`` (created if needed); returns lines per file."""
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {}
     for name in FILES:

@@ -32,6 +32,7 @@ from challenges.models import (
 from courses.models import Skill
 from home.models import HomePage
 from leaderboard.services import points_award
+from mentoring.models import AISystem
 
 NAMESPACE = uuid.UUID("6c1b7a52-5d0e-4b7e-9f59-9d7b1f0f6a10")
 
@@ -381,9 +382,28 @@ def _weeks() -> None:
     _week_history(running, RUNNING_POINTS)
 
 
+# Which demo AI system (mentoring.demo) each challenge is about.
+CHALLENGE_SYSTEMS = {
+    "refund-policy-reply": "care-reply-drafter",
+    "complaint-escalation": "care-reply-drafter",
+    "screening-summary": "cv-screening-summariser",
+    "compliance-data-request": "compliance-assistant",
+}
+
+
+def _attach_systems(challenges: list[ChallengePage]) -> None:
+    systems = {s.slug: s for s in AISystem.objects.filter(slug__in=CHALLENGE_SYSTEMS.values())}
+    for page in challenges:
+        system = systems.get(CHALLENGE_SYSTEMS.get(page.slug, ""))
+        if system is not None and page.ai_system_id != system.pk:
+            ChallengePage.objects.filter(pk=page.pk).update(ai_system=system)
+            page.ai_system = system
+
+
 def seed(*, stdout) -> None:
     index = _index()
     challenges = [_challenge(index, spec) for spec in CHALLENGES]
+    _attach_systems(challenges)
     _activity(challenges)
     _weeks()
     stdout.write(

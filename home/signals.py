@@ -63,6 +63,18 @@ def challenge_step_submitted(sender, instance, created, **kwargs) -> None:
         )
 
 
+def field_report_logged(sender, instance, created, **kwargs) -> None:
+    """A field report on a company AI system: the loop run on real work."""
+    if created and xapi_enabled():
+        xapi_record(
+            user=instance.reporter,
+            verb="responded",
+            activity_url=f"/mentoring/reports/{instance.pk}/",
+            activity_name=f"Field report on “{instance.system.name}”",
+            activity_type="feedback",
+        )
+
+
 def badge_earned(sender, instance, created, **kwargs) -> None:
     if created and xapi_enabled():
         xapi_record(
@@ -95,5 +107,6 @@ HANDLERS = [
     ("courses.QuizAttempt", quiz_answered),
     *((label, challenge_step_submitted) for label in STEP_NAMES),
     ("leaderboard.BadgeAward", badge_earned),
+    ("mentoring.FieldReport", field_report_logged),
     ("challenges.Review", correction_reviewed),
 ]

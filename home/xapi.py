@@ -39,6 +39,8 @@ ACTIVITY_TYPES = {
     "question": "http://adlnet.gov/expapi/activities/cmi.interaction",
     "challenge": "http://adlnet.gov/expapi/activities/simulation",
     "badge": "http://activitystrea.ms/schema/1.0/badge",
+    # A field report on one of the company's AI systems (mentoring).
+    "feedback": "http://adlnet.gov/expapi/activities/interaction",
 }
 
 

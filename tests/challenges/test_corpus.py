@@ -13,6 +13,7 @@ from accounts import roles
 from accounts.models import User
 from challenges import corpus, services
 from challenges.models import ContextNote, TestCase
+from mentoring.services import feedback, triage
 from tests.accounts.factories import UserFactory
 from tests.challenges.factories import (
     REFUND_QUOTE,
@@ -21,6 +22,7 @@ from tests.challenges.factories import (
     TestCaseFactory,
     category,
 )
+from tests.mentoring.factories import FIXED_RECEIPT, LOST_RECEIPT, NO_RECEIPT_NEEDED, care_system
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +93,23 @@ SHAPES = {
         "latest_verdict": str,
         "created_at": str,
     },
+    "field_reports": {
+        "id": str,
+        "system": str,
+        "guidance_version": int,
+        "prompt": str,
+        "rejected": str,
+        "chosen": str,
+        "rationale": str,
+        "spans": list,
+        "author": str,
+        "via": str,
+        "redacted": bool,
+        "confirmed_at": str,
+    },
 }
 SPAN_KEYS = {"start", "end", "category", "quote", "note", "matches_answer_key"}
+FIELD_SPAN_KEYS = {"start", "end", "text", "category"}
 SCORE_KEYS = {"reviewer", "accuracy", "tone", "completeness", "policy_fit"}
 
 
@@ -113,6 +130,11 @@ def check_shape(name: str, rows: list[dict]) -> None:
             for span in row["spans"]:
                 assert set(span) == SPAN_KEYS
                 assert row["text"][span["start"] : span["end"]] == span["quote"]
+    if name == "field_reports":
+        for row in rows:
+            for span in row["spans"]:
+                assert set(span) == FIELD_SPAN_KEYS
+                assert row["rejected"][span["start"] : span["end"]] == span["text"]
     if name == "preferences":
         for row in rows:
             for score in row["review_scores"]:
@@ -151,12 +173,46 @@ def taught(challenge, employee, colleague):
             )
         ],
     )
+    field_reports(employee, manager)
     return {"manager": manager}
+
+
+def field_reports(reporter, owner):
+    """A confirmed field report (corrected, flagged), and two that must not leave: a new one,
+    and a confirmed one with unredacted personal data."""
+    system = care_system()
+    confirmed = feedback.report_create(
+        reporter=reporter, system=system, asked=LOST_RECEIPT, answer=NO_RECEIPT_NEEDED
+    )
+    feedback.flag_add(
+        user=reporter, report=confirmed, quote="Receipts are never needed", category="hallucination"
+    )
+    feedback.correction_save(
+        user=reporter, report=confirmed, text=FIXED_RECEIPT, rationale="Proof of purchase."
+    )
+    triage.report_confirm(report=confirmed, by=owner)
+    feedback.report_create(
+        reporter=reporter, system=system, asked="New report", answer="New must not leave."
+    )
+    private = feedback.report_create(
+        reporter=reporter,
+        system=system,
+        asked="Jane's order",
+        answer="Personal data must not leave.",
+        has_personal_data=True,
+    )
+    triage.report_confirm(report=private, by=owner)
 
 
 def test_every_line_has_the_documented_shape(taught, tmp_path):
     counts = corpus.corpus_write(out_dir=tmp_path)
-    assert counts == {"preferences": 1, "flags": 1, "context": 1, "evals": 1}
+    assert counts == {
+        "preferences": 1,
+        "flags": 1,
+        "context": 1,
+        "evals": 1,
+        "field_reports": 1,
+    }
     for name in corpus.FILES:
         check_shape(name, read_lines(tmp_path / f"{name}.jsonl"))
     pair = read_lines(tmp_path / "preferences.jsonl")[0]
@@ -215,12 +271,13 @@ def test_pseudonyms_are_stable_and_keyed(settings):
     assert corpus.pseudonym(7) != first
 
 
-def test_an_empty_corpus_gives_four_empty_files(tmp_path):
+def test_an_empty_corpus_gives_empty_files(tmp_path):
     out = tmp_path / "new" / "dir"
     call_command("export_corpus", "--out", str(out), stdout=io.StringIO())
     assert sorted(p.name for p in out.iterdir()) == [
         "context.jsonl",
         "evals.jsonl",
+        "field_reports.jsonl",
         "flags.jsonl",
         "preferences.jsonl",
     ]

@@ -91,3 +91,20 @@ def test_a_review_notifies_the_correction_author_and_emails_if_opted_in():
     [notification] = Notification.objects.filter(user=author, kind="correction.reviewed")
     assert "Kettle refund reply" in notification.message
     assert [m.to for m in mail.outbox] == [[author.email]]
+
+
+@pytest.mark.django_db
+def test_a_field_report_on_an_ai_system_reaches_the_lrs(lrs):
+    from mentoring.services.feedback import report_create
+    from tests.mentoring.factories import LOST_RECEIPT, NO_RECEIPT_NEEDED, care_system
+
+    user = UserFactory()
+    report = report_create(
+        reporter=user, system=care_system(), asked=LOST_RECEIPT, answer=NO_RECEIPT_NEEDED
+    )
+    assert xapi_flush()["sent"] == 1
+    (statement,) = lrs.statements.values()
+    assert statement["verb"]["id"] == VERBS["responded"]
+    assert statement["object"]["id"].endswith(f"/mentoring/reports/{report.pk}/")
+    assert statement["object"]["definition"]["type"].endswith("/interaction")
+    assert statement["actor"]["account"]["name"] == f"user-{user.pk}"

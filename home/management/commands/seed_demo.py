@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-DEMO_APPS = ["accounts", "home", "leaderboard", "courses", "challenges"]
+DEMO_APPS = ["accounts", "home", "leaderboard", "courses", "mentoring", "challenges"]
 
 
 class Command(BaseCommand):
