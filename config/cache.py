@@ -28,8 +28,10 @@ from urllib.parse import urlsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
@@ -123,8 +125,11 @@ class ResilientRedisCache(RedisCache):
         options = dict(params.get("OPTIONS") or {})
         pause = float(options.pop("FAILURE_PAUSE", 5))
         log_interval = float(options.pop("LOG_INTERVAL", 60))
-        # A pooled connection that died with the old server fails once; retry on a new one.
+        # A pooled connection that died with the old server fails once; retry on a new one at
+        # once. Only then: redis-py's default retry would also repeat a timed-out handshake,
+        # doubling what each call to a frozen server costs.
         options.setdefault("retry_on_error", [RedisConnectionError])
+        options.setdefault("retry", Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)))
         super().__init__(server, {**params, "OPTIONS": options})
         location = ",".join(_without_password(url) for url in self._servers)
         self.breaker = breaker_for(location, pause=pause, log_interval=log_interval)

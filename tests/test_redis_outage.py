@@ -7,8 +7,12 @@ limits fail open) and ``/healthz`` answers 503 naming the cache and the channel 
 both CI passes: it starts its own server (skipped only where ``redis-server`` is missing).
 """
 
+import threading
+
 import pytest
 from django.core.cache import cache
+from django.db import connections
+from django.test import Client
 from django.urls import reverse
 
 from challenges.models import FlagSubmission
@@ -112,6 +116,46 @@ def test_healthz_names_cache_and_channel_layer_while_redis_is_down(client, redis
     assert body["database"] == "ok"
     assert body["cache"].startswith("error")
     assert body["channel_layer"].startswith("error")
+
+
+def get_in_thread(url: str, client: Client) -> list:
+    """GET ``url`` in a thread; the response (or the exception) lands in the returned list."""
+    outcome = []
+
+    def run():
+        try:
+            outcome.append(client.get(url))
+        except Exception as error:
+            outcome.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    # A hang guard, not a speed check: a request stuck on a frozen Redis never returns.
+    thread.join(timeout=60)
+    return outcome
+
+
+@pytest.mark.django_db(transaction=True)  # the request threads see the signed-in user
+def test_healthz_and_pages_answer_while_redis_is_frozen(redis_server):  # noqa: F811
+    client = Client()
+    client.force_login(UserFactory())
+    # SIGSTOP: connections are accepted but nothing is answered, as with a hung Redis or a
+    # network that drops packets. Without socket timeouts every request would wait forever.
+    redis_server.freeze()
+    try:
+        health = get_in_thread("/healthz", client)
+        # The dashboard reads the week banner and Wagtail's site roots from the cache.
+        home = get_in_thread("/", client)
+    finally:
+        redis_server.thaw()
+    assert len(health) == len(home) == 1, "a request did not return"
+    assert not isinstance(health[0], Exception) and not isinstance(home[0], Exception)
+    assert health[0].status_code == 503
+    assert health[0].json()["cache"] == "error: TimeoutError"
+    assert health[0].json()["channel_layer"].startswith("error")
+    assert home[0].status_code == 200
 
 
 def test_the_cache_works_again_once_redis_is_back(client, site, redis_server):  # noqa: F811

@@ -8,6 +8,7 @@ settings that ``config/settings/base.py`` builds for a ``REDIS_URL``, pointed at
 import os
 import runpy
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -65,6 +66,15 @@ class RedisServer:
             time.sleep(0.05)
         self.kill()
         raise RuntimeError("redis-server did not answer PING within 10 s.")
+
+    def freeze(self) -> None:
+        """Stop the server answering (SIGSTOP): connections open, replies never come."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
 
     def kill(self) -> None:
         """Stop the server abruptly (SIGKILL), as a crash or a lost host would."""
