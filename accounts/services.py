@@ -14,6 +14,8 @@ from accounts.models import Invitation, Membership, Team, User
 from accounts.policy import disallowed_domain_message, email_domain_allowed
 
 INVITATION_DAYS_VALID = 14
+# Profile fields that change how a person appears on public leaderboards.
+PUBLIC_IDENTITY_FIELDS = {"display_name", "first_name", "last_name", "show_on_leaderboards"}
 
 
 @transaction.atomic
@@ -34,6 +36,20 @@ def membership_set(*, user: User, team: Team) -> Membership:
     membership = Membership.objects.create(user=user, team=team, started_at=now)
     user.__dict__.pop("_current_team", None)
     return membership
+
+
+@transaction.atomic
+def profile_save(*, form) -> User:
+    """Save a person's own profile form (a valid ``ProfileForm``); when their public name or
+    leaderboard visibility changed, say so after commit so open boards redraw."""
+    from accounts.signals import public_identity_changed
+
+    user = form.save()
+    if PUBLIC_IDENTITY_FIELDS & set(form.changed_data):
+        transaction.on_commit(
+            lambda: public_identity_changed.send(sender=User, user=user), robust=True
+        )
+    return user
 
 
 def invitation_url(*, invitation: Invitation) -> str:

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.forms import ProfileForm
 from accounts.selectors import invitation_pending_for_token
-from accounts.services import membership_set
+from accounts.services import membership_set, profile_save
 
 
 @login_required
@@ -19,7 +19,7 @@ def profile(request):
     """Edit one's own display name and leaderboard privacy; shows team and history."""
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        profile_save(form=form)
         if team := form.cleaned_data.get("team"):
             membership_set(user=request.user, team=team)
         messages.success(request, "Your profile has been saved.")

@@ -9,7 +9,20 @@ from challenges.models import ContextNote, Review, TestJudgement
 SCORE_CHOICES = [(str(i), str(i)) for i in range(1, 6)]
 
 
-class CorrectionForm(forms.Form):
+class StepForm(forms.Form):
+    """A form of one loop step. The challenge page shows every step's form at once, so each
+    step's ids carry its name (``id_context-text``) and a label focuses its own step's field.
+    Field names stay unprefixed: drafts and posts keep the keys they always had."""
+
+    step = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.step}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class CorrectionForm(StepForm):
+    step = "correct"
     text = forms.CharField(
         label="Your rewrite of the response",
         widget=forms.Textarea(attrs={"rows": 10, "maxlength": 5000}),
@@ -45,7 +58,8 @@ class ReviewForm(forms.Form):
         return {c: self.cleaned_data[c] for c in Review.CRITERIA}
 
 
-class ContextNoteForm(forms.Form):
+class ContextNoteForm(StepForm):
+    step = "context"
     client_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     kind = forms.ChoiceField(choices=[("", "Choose…"), *ContextNote.KIND_CHOICES], label="Kind")
     title = forms.CharField(max_length=150, label="Title")
@@ -63,8 +77,9 @@ class ContextNoteForm(forms.Form):
         self.fields["skills"].choices = [(str(s.pk), s.name) for s in skills]
 
 
-class TestCaseForm(forms.Form):
+class TestCaseForm(StepForm):
     __test__ = False
+    step = "test"
 
     client_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
     input_text = forms.CharField(
@@ -84,7 +99,8 @@ class JudgementForm(forms.Form):
     verdict = forms.ChoiceField(choices=TestJudgement.VERDICT_CHOICES)
 
 
-class ReflectionForm(forms.Form):
+class ReflectionForm(StepForm):
+    step = "reflect"
     what_changed = forms.CharField(
         label="What changed in how you see this AI's work?",
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),

@@ -6,7 +6,7 @@ Each returns what one page needs in a bounded number of queries (asserted by tes
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
 from accounts.roles import is_ld
@@ -97,30 +97,6 @@ def observe_state(*, output: str, data: dict[str, str]) -> ObserveState:
     return ObserveState(rows=rows, spans=spans)
 
 
-def challenge_list_for(*, index, user) -> list[dict]:
-    """Live challenges under ``index`` with the user's progress through the steps."""
-    challenges = list(
-        ChallengePage.objects.live().child_of(index).specific().prefetch_related("skills")
-    )
-    done: dict[int, set[str]] = {c.pk: set() for c in challenges}
-    if user.is_authenticated and challenges:
-        ids = list(done)
-        for model, step in (
-            (FlagSubmission, "observe"),
-            (Correction, "correct"),
-            (ContextNote, "context"),
-            (TestCase, "test"),
-            (Reflection, "reflect"),
-        ):
-            for cid in model.objects.filter(user=user, challenge_id__in=ids).values_list(
-                "challenge_id", flat=True
-            ):
-                done[cid].add(step)
-    return [
-        {"page": c, "done": len(done[c.pk]), "steps": len(c.open_steps()) or 1} for c in challenges
-    ]
-
-
 def challenge_page_context(*, challenge: ChallengePage, user) -> dict:
     """Everything the challenge page shows this user (answer key only after submitting, or L&D)."""
     staff = is_ld(user)
@@ -152,7 +128,12 @@ def challenge_page_context(*, challenge: ChallengePage, user) -> dict:
     )
     test_cases = list(
         TestCase.objects.filter(user=user, challenge=challenge).annotate(
-            judged_by_me=Exists(TestJudgement.objects.filter(test_case=OuterRef("pk"), judge=user))
+            judged_by_me=Exists(TestJudgement.objects.filter(test_case=OuterRef("pk"), judge=user)),
+            my_verdict=Subquery(
+                TestJudgement.objects.filter(test_case=OuterRef("pk"), judge=user).values(
+                    "verdict"
+                )[:1]
+            ),
         )
     )
     reflection = Reflection.objects.filter(user=user, challenge=challenge).first()

@@ -302,3 +302,61 @@ def learning_search(query: str):
     if not words:
         return pages.none()
     return pages.search(" ".join(words[:20]))
+
+
+def orientation_module() -> SkillModulePage | None:
+    """The live module about the platform itself (no skill), where a newcomer starts."""
+    return SkillModulePage.objects.live().filter(skill__isnull=True).order_by("path").first()
+
+
+@dataclass
+class ModuleInProgress:
+    """A module the user started on their own (not assigned) and has not finished."""
+
+    module: SkillModulePage
+    done_count: int
+    lesson_count: int
+
+    @property
+    def percent(self) -> int:
+        return _percent(self.done_count, self.lesson_count)
+
+
+def learning_overview(user: User, *, assigned: list[AssignedModule]) -> dict:
+    """What "My learning" shows beside assignments: certificates earned, and unassigned modules
+    in progress. Four queries whatever the number of modules."""
+    completions = list(
+        ModuleCompletion.objects.filter(user=user, module__live=True)
+        .select_related("module")
+        .order_by("-completed_at")
+    )
+    finished = {c.module_id for c in completions}
+    skip = finished | {a.module.pk for a in assigned}
+    steplen = Page.steplen
+    done_paths = list(
+        LessonProgress.objects.filter(user=user, lesson__live=True).values_list(
+            "lesson__path", flat=True
+        )
+    )
+    started = {path[:-steplen] for path in done_paths}
+    modules = [
+        m
+        for m in SkillModulePage.objects.live().filter(path__in=started).order_by("title")
+        if m.pk not in skip
+    ]
+    in_progress = []
+    if modules:
+        lessons = LessonPage.objects.live().filter(_children_q(modules)).values_list("path")
+        totals: dict[str, int] = {}
+        for (path,) in lessons:
+            totals[path[:-steplen]] = totals.get(path[:-steplen], 0) + 1
+        done: dict[str, int] = {}
+        for path in done_paths:
+            done[path[:-steplen]] = done.get(path[:-steplen], 0) + 1
+        in_progress = [
+            ModuleInProgress(
+                module=m, done_count=done.get(m.path, 0), lesson_count=totals.get(m.path, 0)
+            )
+            for m in modules
+        ]
+    return {"certificates": completions, "in_progress": in_progress}

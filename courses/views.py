@@ -103,13 +103,16 @@ def reflection_save(request, lesson_id: int, block_id: str):
 
 @login_required
 def my_learning(request):
-    """The employee's assigned modules with due dates, overdue marks and progress."""
+    """The employee's assigned modules (due dates, overdue marks, progress), the modules they
+    started on their own, and their certificates."""
+    assignments = selectors.assignments_for_user(request.user)
     return render(
         request,
         "courses/my_learning.html",
         {
-            "assignments": selectors.assignments_for_user(request.user),
+            "assignments": assignments,
             "points_total": selectors.user_points_total(request.user),
+            **selectors.learning_overview(request.user, assigned=assignments),
         },
     )
 

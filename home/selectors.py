@@ -190,7 +190,18 @@ def dashboard_context(user: User) -> dict:
         "signals": signals,
         "charts": charts,
         "recent": recent,
+        **welcome_for(user, earned=bool(recent)),
         "kudos": list(
             Kudos.objects.filter(recipient=user).select_related("giver").order_by("-created_at")[:5]
         ),
     }
+
+
+def welcome_for(user: User, *, earned: bool) -> dict:
+    """A newcomer (no points and no lesson done yet) is welcomed, not welcomed back, and
+    pointed at the orientation module."""
+    from courses.models import LessonProgress
+    from courses.selectors import orientation_module
+
+    newcomer = not earned and not LessonProgress.objects.filter(user=user).exists()
+    return {"newcomer": newcomer, "orientation": orientation_module() if newcomer else None}

@@ -7,6 +7,10 @@ class LeaderboardConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_out
 
-        from leaderboard.signals import close_sockets_on_logout
+        from accounts.signals import public_identity_changed
+        from leaderboard.signals import announce_public_identity, close_sockets_on_logout
 
         user_logged_out.connect(close_sockets_on_logout, dispatch_uid="leaderboard_logout")
+        public_identity_changed.connect(
+            announce_public_identity, dispatch_uid="leaderboard_public_identity"
+        )

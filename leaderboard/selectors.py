@@ -431,14 +431,22 @@ def payload_for_viewer(payload: dict, *, viewer_id: int, viewer_is_ld: bool) -> 
     }
 
 
+SCOPES_CACHE_KEY = "leaderboard:scopes"
+
+
 def available_scopes() -> list[tuple[str, str]]:
-    """(scope, label) of every board with standings, for the board navigation (cached 60 s)."""
-    found = cache.get("leaderboard:scopes")
+    """(scope, label) of every board with standings or settings (a challenge week is on the
+    list from the moment it is saved), for the board navigation. Cached 60 s, and cleared when
+    a week is configured."""
+    found = cache.get(SCOPES_CACHE_KEY)
     if found is None:
-        keys = sorted(set(Standing.objects.values_list("scope", flat=True).distinct().order_by()))
-        titles = dict(ScopeSettings.objects.exclude(title="").values_list("scope", "title"))
-        found = [(k, scopes.label(k, titles.get(k, ""))) for k in keys if k != scopes.ALL]
-        cache.set("leaderboard:scopes", found, 60)
+        keys = set(Standing.objects.values_list("scope", flat=True).distinct().order_by())
+        settings_rows = dict(ScopeSettings.objects.values_list("scope", "title"))
+        keys |= set(settings_rows)
+        found = [
+            (k, scopes.label(k, settings_rows.get(k, ""))) for k in sorted(keys) if k != scopes.ALL
+        ]
+        cache.set(SCOPES_CACHE_KEY, found, 60)
     return found
 
 

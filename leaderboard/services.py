@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Greatest
@@ -26,6 +27,7 @@ from leaderboard.models import (
     TeamStanding,
 )
 from leaderboard.rebuild import scope_rebuild, standings_rebuild  # noqa: F401 (re-exported)
+from leaderboard.selectors import SCOPES_CACHE_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -311,6 +313,8 @@ def week_configure(
     config.team_ranking = team_ranking
     config.frozen_at = frozen_at
     config.save()
+    # A new or renamed week shows in the boards' navigation at once.
+    transaction.on_commit(partial(cache.delete, SCOPES_CACHE_KEY))
     if refreeze:
         scope_rebuild(scope, frozen_at=frozen_at)
         transaction.on_commit(partial(_announce_quietly, [scope]))

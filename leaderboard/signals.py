@@ -16,3 +16,15 @@ def close_sockets_on_logout(sender, request, user, **kwargs) -> None:
     except Exception:
         # Logout itself must succeed even if the channel layer is down.
         logger.exception("Could not close the board sockets of user %s", user.pk)
+
+
+def announce_public_identity(sender, user, **kwargs) -> None:
+    """A person renamed or hid themselves: redraw every board they are on (people and the
+    near-me views), through the usual coalesced broadcast."""
+    from leaderboard.models import Standing
+
+    scopes = list(Standing.objects.filter(user=user).values_list("scope", flat=True))
+    try:
+        broadcast.announce(scopes)
+    except Exception:
+        logger.exception("Could not announce the boards of user %s", user.pk)

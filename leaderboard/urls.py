@@ -13,6 +13,7 @@ urlpatterns = [
     path("openbadges/issuer.json", views.ob_issuer, name="ob_issuer"),
     path("openbadges/badges/<slug:slug>.json", views.ob_badge_class, name="ob_badge"),
     path("openbadges/assertions/<uuid:uid>.json", views.ob_assertion, name="ob_assertion"),
+    path("go/", views.board_go, name="board_go"),
     path("<str:scope>/", views.board, name="board"),
     path("<str:scope>/teams/", views.team_board, name="teams"),
 ]

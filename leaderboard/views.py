@@ -61,6 +61,17 @@ def _board_common(request, scope: str) -> dict:
 
 @login_required
 @require_GET
+def board_go(request):
+    """The scope picker of small screens (a GET form): on to the chosen board."""
+    scope, error = _scope_or_404(request, request.GET.get("scope", ""))
+    if error:
+        return error
+    name = "leaderboard:teams" if request.GET.get("view") == "teams" else "leaderboard:board"
+    return redirect(name, scope)
+
+
+@login_required
+@require_GET
 def board(request, scope: str = scopes.ALL):
     """An individual board: top N, the viewer's own rank, and a "near me" view."""
     scope, error = _scope_or_404(request, scope)

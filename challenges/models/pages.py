@@ -60,10 +60,17 @@ class ChallengeIndexPage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from challenges.selectors import challenge_list_for
+        from challenges import catalogue
+        from courses.models import Skill
 
         context = super().get_context(request, *args, **kwargs)
-        context["challenges"] = challenge_list_for(index=self, user=request.user)
+        skills = list(Skill.objects.filter(challenges__live=True).distinct().order_by("name"))
+        filters = catalogue.filters_from(request.GET, skills=skills)
+        context["filters"] = filters
+        context["filter_options"] = catalogue.filter_options(skills=skills)
+        context["challenges"] = catalogue.challenge_list(
+            index=self, user=request.user, filters=filters
+        )
         return context
 
 

@@ -46,10 +46,18 @@
       try { localStorage.removeItem(key); } catch (e) { /* off */ }
     }
 
+    // The tokens of the records the server already holds for this step (context notes, test
+    // cases): a local copy carrying one of them was submitted and saved, so it is dropped.
+    var recorded = (form.dataset.draftRecorded || "").split(/\s+/).filter(Boolean);
+
     function restoreLocal() {
       var data;
       try { data = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { data = null; }
       if (!data) return;
+      if (data.client_token && recorded.indexOf(String(data.client_token)) >= 0) {
+        dropLocal();
+        return;
+      }
       Object.keys(data).forEach(function (name) {
         var field = form.elements.namedItem(name);
         if (!field) return;
