@@ -52,6 +52,8 @@ def main() -> int:
         "DATABASE_URL": f"{args.postgres}/{args.database}",
         "REDIS_URL": args.redis,
         "LOG_LEVEL": "WARNING",
+        # Bounded connections per worker (see DATABASE_POOL_MAX_SIZE in settings).
+        "DATABASE_POOL_MAX_SIZE": os.environ.get("DATABASE_POOL_MAX_SIZE", "20"),
     }
 
     def manage(*command: str) -> None:
@@ -128,9 +130,14 @@ def main() -> int:
         )
         duration = time.time() - started
     finally:
-        for process, log in workers:
+        for process, _ in workers:
             process.terminate()
-            process.wait(timeout=30)
+        for process, log in workers:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # open sockets can hold daphne's shutdown
+                process.kill()
+                process.wait()
             log.close()
 
     check = subprocess.run(  # noqa: S603

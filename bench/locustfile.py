@@ -253,7 +253,7 @@ class Employee(HttpUser):
                     response_length=0,
                     exception=exc,
                 )
-                time.sleep(2)
+                time.sleep(random.uniform(2, 5))
                 continue
             fire(
                 request_type="WS",
@@ -276,6 +276,7 @@ class Employee(HttpUser):
                         response_length=0,
                         exception=exc,
                     )
+                    time.sleep(random.uniform(2, 5))  # back off as board.js does
                     break
                 kind = json.loads(message).get("type", "message") if message else "empty"
                 fire(

@@ -148,6 +148,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+# Under ASGI every concurrent request runs in its own thread with its own connection, so a busy
+# worker opens as many connections as it has requests in flight (the load run exhausted
+# PostgreSQL's 100). A psycopg pool per worker bounds that: requests wait up to the timeout for
+# a free connection. Off by default; with several workers keep workers x size < max_connections.
+DATABASE_POOL_MAX_SIZE = int(os.environ.get("DATABASE_POOL_MAX_SIZE", "0"))
+if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool requires it
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": 30,
+    }
 
 # CACHES and CHANNEL LAYERS
 # ------------------------------------------------------------------------------
