@@ -159,15 +159,23 @@ def challenge_page_context(*, challenge: ChallengePage, user) -> dict:
         "notes": notes,
         "test_cases": test_cases,
         "reflection": reflection,
-        "provider": {"name": settings.AI_PROVIDER, "model": _provider_model(challenge)},
+        "provider": _provider(challenge),
         "week_status": challenge_week_status(challenge=challenge, user=user),
     }
 
 
-def _provider_model(challenge: ChallengePage) -> str:
+def _provider(challenge: ChallengePage) -> dict:
+    """Who answers the Test step: the attached AI system, or the site-wide provider."""
+    system = challenge.ai_system
+    if system is not None:
+        return {
+            "name": system.provider,
+            "model": system.model if system.provider == "openai" else "sample stand-in",
+            "system": system.name,
+        }
     if settings.AI_PROVIDER == "openai":
-        return settings.AI_MODEL
-    return challenge.model_name or "sample"
+        return {"name": "openai", "model": settings.AI_MODEL, "system": ""}
+    return {"name": settings.AI_PROVIDER, "model": challenge.model_name or "sample", "system": ""}
 
 
 def review_queue(*, user, limit: int = 20) -> list[Correction]:

@@ -94,3 +94,12 @@ def test_the_test_step_of_an_attached_challenge_asks_the_system_with_its_guidanc
     # The challenge's behaviour matched, and the system's published guidance fixed it.
     assert test_case.response == FIXED_RECEIPT
     assert test_case.provider == "sample"
+
+
+def test_the_challenge_page_names_the_system_and_says_the_sample_is_a_stand_in(client):
+    system = care_system(name="Care reply drafter")
+    challenge = make_challenge(ai_system=system)
+    client.force_login(UserFactory())
+    html = client.get(challenge.url).content.decode()
+    assert "the company system <strong>Care reply drafter</strong>" in html
+    assert "This is a demo stand-in: scripted answers, not a real model" in html
