@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 PORT ?= 8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: install install-test lock lock-check browser run migrate seed test lint format bench clean
+.PHONY: install install-test lock lock-check browser run serve migrate seed test lint format bench clean
 
 UV := $(VENV)/bin/uv
 # One resolution for Python 3.11 on every platform, with the hash of every file.
@@ -70,6 +70,15 @@ seed: migrate
 
 run: seed
 	$(PY) manage.py runserver 0.0.0.0:$(PORT)
+
+# One production worker (production settings; run several behind the load balancer). Clients may
+# take 30 s to complete a websocket handshake and a consumer 30 s to finish after its client left
+# (daphne's CLI defaults of 5 s and 10 s fail a storm of reconnecting boards); a listen backlog of
+# 1024 queues a storm instead of refusing it. Raise `ulimit -n` above twice the sockets held.
+DAPHNE_OPTIONS ?= --websocket_connect_timeout 30 --application-close-timeout 30
+serve:
+	$(VENV)/bin/daphne -e tcp:port=$(PORT):interface=0.0.0.0:backlog=1024 $(DAPHNE_OPTIONS) \
+		config.asgi:application
 
 test: install-test browser
 	$(PY) -m pytest $(PYTEST_ARGS)

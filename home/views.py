@@ -51,7 +51,10 @@ def _check_channel_layer() -> None:
         raise RuntimeError("No channel layer is configured.")
 
     async def roundtrip():
-        channel = await layer.new_channel("healthz.")
+        # The default prefix: channels-redis lets one coroutine of the process block-read at
+        # a time, on its own prefix's queue. A "healthz." channel waited for that lock while a
+        # board socket held it reading "specific.", so /healthz hung whenever a socket was open.
+        channel = await layer.new_channel()
         await layer.send(channel, {"type": "healthz.ping"})
         message = await layer.receive(channel)
         if message.get("type") != "healthz.ping":

@@ -2,18 +2,19 @@
 
 import asyncio
 import json
+import logging
 import time
-from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.utils import timezone
 
 from accounts.roles import is_ld
-from leaderboard import broadcast, scopes, selectors
-from leaderboard.models import BoardPresence
+from leaderboard import broadcast, presence, scopes, selectors
+from leaderboard.presence import socket_sync
+
+logger = logging.getLogger(__name__)
 
 # Close codes (4000-4999 are the application's own).
 CLOSE_UNAUTHENTICATED = 4401
@@ -45,21 +46,10 @@ def same_origin(scope: dict) -> bool:
     return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
 
 
-def _presence_add(channel_name: str, scope: str, user_id: int, near: bool = False) -> None:
-    BoardPresence.objects.filter(connected_at__lt=timezone.now() - timedelta(days=1)).delete()
-    BoardPresence.objects.update_or_create(
-        channel_name=channel_name, defaults={"scope": scope, "user_id": user_id, "near": near}
-    )
-
-
-def _presence_remove(channel_name: str) -> None:
-    BoardPresence.objects.filter(channel_name=channel_name).delete()
-
-
 def _build_broadcast(scope: str) -> dict:
     # Cleared before reading, so an award committing from now on starts the next window.
     broadcast.clear_pending(scope)
-    watching = dict(BoardPresence.objects.filter(scope=scope).values_list("user_id", "near"))
+    watching = presence.watchers(scope)
     payload = selectors.board_payload(scope=scope, user_ids=set(watching))
     return _with_near(payload, {uid for uid, near in watching.items() if near})
 
@@ -80,9 +70,29 @@ class BoardConsumer(AsyncWebsocketConsumer):
     update, on a ``{"type": "resync"}`` request). Anything else the client sends is ignored.
     A socket opened with ``?view=near`` also gets the viewer's five rows above and below.
     Logging out closes the user's sockets (group ``leaderboard.user-<id>``).
+
+    Presence and groups are left on every way out (``leaderboard.presence`` sweeps what a lost
+    disconnect leaves). Database work runs in the socket path's own thread pool.
     """
 
     RESYNC_MIN_SECONDS = 1.0
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # However the consumer ends (even killed by daphne mid-connect), this worker no
+            # longer holds the socket: its next heartbeat removes a row left behind.
+            presence.release(getattr(self, "channel_name", None))
+
+    async def dispatch(self, message):
+        # As AsyncConsumer.dispatch, without its close_old_connections hop through asgiref's
+        # single shared thread before every message (a broadcast to 2,000 sockets queued 2,000
+        # hops there). socket_sync closes old connections around each call in its own threads.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self):
         self.board = None
@@ -99,30 +109,37 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNKNOWN_SCOPE)
             return
         self.user = user
-        self.viewer_is_ld = await database_sync_to_async(is_ld)(user)
+        self.viewer_is_ld = await socket_sync(is_ld)(user)
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         self.near = query.get("view") == ["near"]
         self.last_resync = 0.0
         self.tasks = set()
+        # Held, then the row, then the groups: a connect cut short anywhere leaves a row the
+        # heartbeat finds (not held) and removes together with its groups.
+        presence.hold(self.channel_name)
+        presence.keep()
+        await socket_sync(presence.presence_add)(
+            channel_name=self.channel_name, scope=self.board, user_id=user.pk, near=self.near
+        )
         await self.channel_layer.group_add(broadcast.group_name(self.board), self.channel_name)
         await self.channel_layer.group_add(broadcast.user_group(user.pk), self.channel_name)
-        await database_sync_to_async(_presence_add)(
-            self.channel_name, self.board, user.pk, self.near
-        )
         # A pending mark left by a ping nobody heard would mute this board until it expires;
         # clearing it costs at most one extra broadcast, and the snapshot below covers the rest.
-        await database_sync_to_async(broadcast.clear_pending)(self.board)
+        await socket_sync(broadcast.clear_pending)(self.board)
         await self.accept()
         await self.send_snapshot()
 
     async def disconnect(self, code):
         if self.board is None or not hasattr(self, "user"):
             return
-        await self.channel_layer.group_discard(broadcast.group_name(self.board), self.channel_name)
-        await self.channel_layer.group_discard(
-            broadcast.user_group(self.user.pk), self.channel_name
-        )
-        await database_sync_to_async(_presence_remove)(self.channel_name)
+        presence.release(self.channel_name)
+        # Each step is tried even if another fails; what fails is left to the heartbeat.
+        gone = [(self.channel_name, self.board, self.user.pk)]
+        try:
+            await presence.leave_groups(gone)
+            await socket_sync(presence.presence_remove)(channel_name=self.channel_name)
+        except Exception:
+            logger.exception("Board socket %s: presence left for the sweep.", self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
         # Malformed or unknown messages are ignored: the socket stays open, others unaffected.
@@ -143,7 +160,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.send_snapshot()
 
     async def send_snapshot(self):
-        payload = await database_sync_to_async(self._snapshot)()
+        payload = await socket_sync(self._snapshot)()
         await self.send_view(payload)
 
     def _snapshot(self) -> dict:
@@ -153,7 +170,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def send_view(self, payload: dict):
         if self.viewer_is_ld and payload["frozen"] and not payload.get("live"):
             # The shared broadcast carries the frozen public board; L&D see live standings.
-            payload = await database_sync_to_async(selectors.board_payload)(
+            payload = await socket_sync(selectors.board_payload)(
                 scope=self.board, user_ids=[self.user.pk], live=True
             )
         view = selectors.payload_for_viewer(
@@ -163,14 +180,14 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     async def leaderboard_dirty(self, event):
         """A scope moved: one consumer (whoever claims the ping) broadcasts after the interval."""
-        if await database_sync_to_async(broadcast.claim_broadcast)(event["token"]):
+        if await socket_sync(broadcast.claim_broadcast)(event["token"]):
             task = asyncio.create_task(self._broadcast_later(event["scope"]))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
 
     async def _broadcast_later(self, scope: str):
         await asyncio.sleep(settings.LEADERBOARD_BROADCAST_INTERVAL)
-        payload = await database_sync_to_async(_build_broadcast)(scope)
+        payload = await socket_sync(_build_broadcast)(scope)
         await self.channel_layer.group_send(
             broadcast.group_name(scope), {"type": "leaderboard.update", "payload": payload}
         )

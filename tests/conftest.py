@@ -177,7 +177,13 @@ class AsgiLiveServer:
 
 
 @pytest.fixture
-def asgi_live_server(transactional_db, settings):
+def asgi_server_options():
+    """Keyword arguments for daphne's ``Server`` in ``asgi_live_server`` (a module may override)."""
+    return {}
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db, settings, asgi_server_options):
     """A daphne server (HTTP + websockets) in a child process, on the test database."""
     from daphne.testing import DaphneProcess
     from django.db import connections
@@ -188,7 +194,12 @@ def asgi_live_server(transactional_db, settings):
         pytest.fail("asgi_live_server needs a file-backed test database.")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     connections.close_all()
-    process = DaphneProcess("127.0.0.1", partial(_asgi_application), setup=_prepare_server_process)
+    process = DaphneProcess(
+        "127.0.0.1",
+        partial(_asgi_application),
+        kwargs=asgi_server_options,
+        setup=_prepare_server_process,
+    )
     process.start()
     if not process.ready.wait(timeout=15):
         process.terminate()

@@ -188,8 +188,12 @@ if REDIS_URL:
     CHANNEL_LAYER_SOCKET_TIMEOUT = float(os.environ.get("CHANNEL_LAYER_SOCKET_TIMEOUT", "15"))
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis's layer with a bounded pool that waits for a free connection
+            # instead of raising "Too many connections" under a storm (config/channel_layers.py).
+            "BACKEND": "config.channel_layers.RedisChannelLayer",
             "CONFIG": {
+                "pool_max_connections": int(os.environ.get("CHANNEL_LAYER_MAX_CONNECTIONS", "50")),
+                "pool_timeout": float(os.environ.get("CHANNEL_LAYER_POOL_TIMEOUT", "10")),
                 "hosts": [
                     {
                         "address": REDIS_URL,
@@ -464,6 +468,12 @@ LEADERBOARD_DAILY_CAPS = {
 LEADERBOARD_BROADCAST_INTERVAL = float(os.environ.get("LEADERBOARD_BROADCAST_INTERVAL", "1"))
 # Rows in a board's top list (pages, websocket and API default).
 LEADERBOARD_BOARD_SIZE = 20
+# Threads per worker for the board sockets' database work (each holds a database connection).
+LEADERBOARD_SOCKET_THREADS = int(os.environ.get("LEADERBOARD_SOCKET_THREADS", "4"))
+# Seconds between a worker's presence heartbeats (0: none), and after how long without one a
+# socket's presence row counts as a ghost (not a watcher; swept). See leaderboard/presence.py.
+LEADERBOARD_PRESENCE_HEARTBEAT = float(os.environ.get("LEADERBOARD_PRESENCE_HEARTBEAT", "30"))
+LEADERBOARD_PRESENCE_STALE_AFTER = float(os.environ.get("LEADERBOARD_PRESENCE_STALE_AFTER", "90"))
 # Kudos each employee can give per week (renews Monday), and points a kudos earns.
 LEADERBOARD_KUDOS_WEEKLY_BUDGET = 5
 LEADERBOARD_KUDOS_POINTS = 5

@@ -11,6 +11,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 WAGTAILADMIN_BASE_URL = "http://testserver"
 DEMO_PASSWORD = "apprentice-demo"  # noqa: S105
+# No presence heartbeat task in the suite's event loops; tests run its passes themselves.
+LEADERBOARD_PRESENCE_HEARTBEAT = 0
 
 # A file-backed SQLite test database, so an ASGI server in another process (websocket browser
 # tests) sees the same data as the test. One file per test run, so runs side by side don't clash.

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Standing(models.Model):
@@ -122,8 +123,9 @@ class ScopeSettings(models.Model):
 class BoardPresence(models.Model):
     """An open board websocket: who watches which scope, so one broadcast carries their ranks.
 
-    Rows are removed on disconnect; a crashed worker's rows only add a few extra ranks to the
-    next broadcast and are swept after a day.
+    Rows are removed on disconnect. Each row names the worker process that holds the socket and
+    carries that worker's last heartbeat (``seen_at``), so the rows of a worker that died or
+    lost a disconnect are swept (``leaderboard.presence``) and never counted as watchers.
     """
 
     channel_name = models.CharField(max_length=200, unique=True)
@@ -132,6 +134,10 @@ class BoardPresence(models.Model):
     # The socket shows the "near me" view, so broadcasts also carry this user's neighbours.
     near = models.BooleanField(default=False)
     connected_at = models.DateTimeField(auto_now_add=True)
+    # "host:pid:token" of the worker process holding the socket.
+    worker = models.CharField(max_length=200, default="", db_index=True)
+    # Refreshed by the worker's heartbeat; a row not seen for a while belongs to a dead worker.
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     def __str__(self) -> str:
         return f"{self.user_id} on {self.scope}"
