@@ -127,12 +127,16 @@ def onboarding_preview(*, content: bytes | str) -> Preview:
     read = [0]  # lines read so far: the reader's own count stops at a row it cannot parse
 
     def lines():
-        for line in io.StringIO(text):
+        # newline="": lines end at \n, \r\n or a lone \r, as the csv module expects.
+        for line in io.StringIO(text, newline=""):
             read[0] += 1
             yield line
 
     reader = csv.DictReader(lines())
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        return Preview(rows=[], file_errors=[f"The first line is not CSV ({exc})."], new_teams=[])
     file_errors = []
     if not header:
         file_errors.append("The file is empty: the first line must name the columns.")

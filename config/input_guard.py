@@ -138,10 +138,8 @@ def check_request(request: HttpRequest) -> None:
 
 
 def _wants_json(request: HttpRequest) -> bool:
-    return (
-        is_json(request.content_type or "")
-        or request.path_info.startswith("/api/")
-        or "application/json" in request.headers.get("Accept", "")
+    return is_json(request.content_type or "") or "application/json" in request.headers.get(
+        "Accept", ""
     )
 
 
@@ -166,6 +164,8 @@ def _shown_back(request: HttpRequest) -> list[tuple[str, str]]:
 
 def refused_response(request: HttpRequest, message: str):
     """The 400: JSON for API and JSON clients, otherwise a page showing back what was sent."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)  # the API's own error shape
     if _wants_json(request):
         return JsonResponse({"error": message}, status=400)
     response = TemplateResponse(

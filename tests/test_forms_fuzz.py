@@ -35,6 +35,8 @@ pytestmark = pytest.mark.django_db
 
 FUZZ = settings(
     max_examples=12,
+    # Fixed examples: the suite runs twice in CI and must not turn red by chance.
+    derandomize=True,
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),

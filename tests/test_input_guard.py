@@ -127,7 +127,7 @@ def test_repeated_field_on_observe_is_a_form_error_with_the_input_shown_back(emp
     [
         {"span-x-start": ["1", "2"], "span-x-end": "5"},
         {"s0-category": ["1", "2"], "s0": {"nested": True}},
-        {"text": "a\x00b"},
+        {"text": 12, "s0": None, "s0-note": ["a", "b"], "skills": "1"},
         ["not", "an", "object"],
         "just text",
     ],
@@ -239,3 +239,21 @@ def test_onboarding_csv_with_a_huge_cell_names_the_row(client):
         "fine@example.com",
     ]
     assert len(response.content) < 200_000
+
+
+@pytest.mark.parametrize("content", ["\r0", 'email,team\r"a@example.com,\x0b', "\r\n\r\n"])
+def test_onboarding_confirmation_of_odd_text_is_a_clear_error(client, content):
+    client.force_login(UserFactory(roles=[roles.LD_MANAGER]))
+    response = client.post("/admin/programme/onboarding/", {"confirm": "1", "content": content})
+    assert response.status_code == 200
+    assert response.context["preview"].file_errors or any(
+        row.errors for row in response.context["preview"].rows
+    )
+
+
+def test_api_gets_the_guard_error_in_its_own_shape(employee):
+    response = employee.post(
+        "/api/v1/feedback/", '{"answer": "a\\u0000"}', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert NUL_MESSAGE in response.json()["detail"]
