@@ -144,3 +144,18 @@ def test_numbers_and_plain_text_are_left_alone():
     assert csv_cell(None) == ""
     assert csv_cell("Claims") == "Claims"
     assert csv_cell_unescape("'quoted") == "'quoted"
+
+
+def test_every_csv_writer_is_the_escaping_helper():
+    """A new CSV download must go through config/csv_export.py (one rule, one place)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    apps = ("accounts", "challenges", "config", "courses", "home", "leaderboard", "mentoring")
+    writers = [
+        str(path.relative_to(root))
+        for app in apps
+        for path in (root / app).rglob("*.py")
+        if "csv.writer(" in path.read_text() or "csv.DictWriter(" in path.read_text()
+    ]
+    assert writers == ["config/csv_export.py"], writers
