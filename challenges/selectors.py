@@ -4,12 +4,13 @@ Each returns what one page needs in a bounded number of queries (asserted by tes
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
-from accounts.roles import is_ld
+from accounts.roles import REVIEWER, is_ld, user_roles
 from challenges import scoring
 from challenges.models import (
     ChallengePage,
@@ -178,9 +179,28 @@ def _provider(challenge: ChallengePage) -> dict:
     return {"name": settings.AI_PROVIDER, "model": challenge.model_name or "sample", "system": ""}
 
 
-def review_queue(*, user, limit: int = 20) -> list[Correction]:
-    """Corrections this user may review: never their own or already reviewed; colleagues from
-    other teams first, then the least-reviewed, then the oldest."""
+# Reviewers get the first look at fresh work: for this long, a correction nobody has reviewed yet
+# sorts first in a Reviewer's queue and last in everyone else's (still reachable, never hidden, so
+# a company without Reviewers loses nothing).
+REVIEWER_FIRST_LOOK = timedelta(minutes=30)
+WAITING_REVIEWS_CAP = 99
+
+
+def _reviewable(user):
+    """Corrections this user may review: live challenge, not their own, not yet reviewed by them."""
+    return (
+        Correction.objects.exclude(user=user)
+        .exclude(Exists(Review.objects.filter(correction=OuterRef("pk"), reviewer=user)))
+        .filter(challenge__live=True)
+    )
+
+
+def review_queue(*, user, limit: int = 20, at=None) -> list[Correction]:
+    """Corrections this user may review, in the order they are offered.
+
+    Everyone: colleagues from other teams first, then the least-reviewed, then the oldest. The
+    Reviewer role changes one thing: corrections with no review yet that are younger than
+    ``REVIEWER_FIRST_LOOK`` come first for Reviewers and last for everyone else."""
     team = user.current_team
     other_team = (
         Case(
@@ -191,14 +211,22 @@ def review_queue(*, user, limit: int = 20) -> list[Correction]:
         if team is not None
         else Value(0)
     )
-    return list(
-        Correction.objects.exclude(user=user)
-        .exclude(Exists(Review.objects.filter(correction=OuterRef("pk"), reviewer=user)))
-        .filter(challenge__live=True)
-        .annotate(other_team_first=other_team)
-        .select_related("challenge")
-        .order_by("other_team_first", "review_count", "created_at", "pk")[:limit]
+    fresh = Q(review_count=0, created_at__gt=(at or timezone.now()) - REVIEWER_FIRST_LOOK)
+    first, later = (0, 1) if REVIEWER in user_roles(user) else (1, 0)
+    priority = Case(
+        When(fresh, then=Value(first)), default=Value(later), output_field=IntegerField()
     )
+    return list(
+        _reviewable(user)
+        .annotate(other_team_first=other_team, priority=priority)
+        .select_related("challenge")
+        .order_by("priority", "other_team_first", "review_count", "created_at", "pk")[:limit]
+    )
+
+
+def waiting_reviews_count(*, user) -> int:
+    """How many corrections wait for this user's review (one query, capped for the header)."""
+    return _reviewable(user).order_by()[: WAITING_REVIEWS_CAP + 1].count()
 
 
 def judge_queue(*, user, limit: int = 20) -> list[TestCase]:

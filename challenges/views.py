@@ -9,6 +9,7 @@ import contextlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import is_ld
 from challenges import selectors, services
+from challenges.context_processors import waiting_reviews_key
 from challenges.forms import (
     ContextNoteForm,
     CorrectionForm,
@@ -34,9 +36,11 @@ from challenges.models import (
     ContextNote,
     Correction,
     Reflection,
+    Review,
     TestCase,
 )
 from challenges.models.pages import STEPS
+from challenges.rubric import RUBRIC, word_diff
 from config.input_guard import InputRefused, json_body
 from config.ratelimit import rate_limited
 from mentoring.ai import AIUnavailable
@@ -319,6 +323,7 @@ def review_correction(request, pk: int):
                     scores=form.scores(),
                     comment=form.cleaned_data["comment"],
                 )
+                cache.delete(waiting_reviews_key(request.user.pk))
                 messages.success(request, "Review submitted. Thank you!")
                 return HttpResponseRedirect("/challenge/reviews/")
             except ValidationError as exc:
@@ -332,6 +337,8 @@ def review_correction(request, pk: int):
             "correction": correction,
             "challenge": challenge,
             "form": form,
+            "criteria": [(form[c], sorted(RUBRIC[c].items())) for c in Review.CRITERIA],
+            "diff": word_diff(challenge.output, correction.text),
             "errors": errors,
             "already": already,
             "is_ld": is_ld(request.user),

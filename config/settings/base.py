@@ -134,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "home.context_processors.notifications",
+                "challenges.context_processors.waiting_reviews",
             ],
         },
     },
