@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/<int:pk>/<slug:step>/", views.report_step, name="report_step"),
     path("notes/<int:pk>/decide/", views.note_decide, name="note_decide"),
     path("cases/<int:pk>/decide/", views.case_decide, name="case_decide"),
+    path("verdicts/<int:pk>/judge/", views.verdict_judge, name="verdict_judge"),
     path("systems/<slug:slug>/", views.system_detail, name="system"),
     path("systems/<slug:slug>/triage/", views.triage_queue, name="triage"),
     path("systems/<slug:slug>/guidance/", views.guidance_page, name="guidance"),

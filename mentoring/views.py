@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from mentoring import forms, selectors
 from mentoring.charts import pass_rate_chart
-from mentoring.models import AISystem, EvalCase, FieldReport, SystemContextNote
-from mentoring.services import feedback, guidance, triage
+from mentoring.models import AISystem, EvalCase, EvalVerdict, FieldReport, SystemContextNote
+from mentoring.services import evals, feedback, guidance, triage
 from mentoring.services.common import is_owner, require_owner
 
 
@@ -242,6 +242,21 @@ def case_decide(request, pk: int):
         success="Test case decided.",
     )
     return redirect("mentoring:triage", slug=case.system.slug)
+
+
+@login_required
+@require_POST
+def verdict_judge(request, pk: int):
+    verdict = get_object_or_404(EvalVerdict.objects.select_related("run__system"), pk=pk)
+    _run(
+        request,
+        forms.ApproveForm(request.POST),
+        lambda d: evals.verdict_judge(
+            verdict=verdict, by=request.user, passed=d["approve"] == "yes"
+        ),
+        success="Judgement recorded.",
+    )
+    return redirect("mentoring:triage", slug=verdict.run.system.slug)
 
 
 @login_required

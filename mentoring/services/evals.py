@@ -7,10 +7,13 @@ is queued for peer judgement (verdict ``pending``); nothing pretends to judge it
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from mentoring.models import AISystem, EvalCase, EvalRun, EvalVerdict
 from mentoring.services.ask import PUBLISHED, pack_for, system_ask
+from mentoring.services.common import require_owner
 from mentoring.sources import sources
 
 QUOTED = re.compile(r"\"([^\"]{2,200})\"|“([^”]{2,200})”")
@@ -106,3 +109,25 @@ def pass_rate_line(run: EvalRun) -> str:
     """``pass rate P% (k/n)``: the last line of ``evals_run``."""
     percent = round(100 * run.passed / run.total) if run.total else 0
     return f"pass rate {percent}% ({run.passed}/{run.total})"
+
+
+def verdict_judge(*, verdict: EvalVerdict, by, passed: bool) -> EvalVerdict:
+    """An owner's judgement of an answer the phrase checks could not decide.
+
+    Only a pending verdict takes a judgement (under a row lock, so two owners cannot both
+    count); the run's counts move with it.
+    """
+    require_owner(by, verdict.run.system)
+    with transaction.atomic():
+        locked = EvalVerdict.objects.select_for_update().get(pk=verdict.pk)
+        if locked.verdict != EvalVerdict.PENDING:
+            raise ValidationError("This answer was already judged.")
+        value = EvalVerdict.PASS if passed else EvalVerdict.FAIL
+        EvalVerdict.objects.filter(pk=locked.pk).update(
+            verdict=value, detail=f"Judged by an owner ({by.public_name})."
+        )
+        counts = {"pending": F("pending") - 1}
+        counts["passed" if passed else "failed"] = F("passed" if passed else "failed") + 1
+        EvalRun.objects.filter(pk=locked.run_id).update(**counts)
+    verdict.refresh_from_db()
+    return verdict
