@@ -52,3 +52,15 @@ class AssignmentForm(forms.Form):
                 self.add_error("email", "No active account uses that e-mail address.")
             cleaned["user"] = user
         return cleaned
+
+
+class AssignmentDueDateForm(forms.Form):
+    """Move an assignment's due date."""
+
+    due_date = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": "Choose a due date.",
+            "invalid": "Enter the due date as YYYY-MM-DD.",
+        },
+    )

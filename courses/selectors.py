@@ -291,6 +291,24 @@ def assignment_reports() -> list[AssignmentReport]:
     return reports
 
 
+def _assignees(assignment: Assignment):
+    """Active people an assignment is for: its person, or its team's current members."""
+    if assignment.user_id:
+        return User.objects.filter(pk=assignment.user_id, is_active=True)
+    members = Membership.objects.filter(team_id=assignment.team_id, ended_at__isnull=True)
+    return User.objects.filter(pk__in=members.values("user_id"), is_active=True)
+
+
+def overdue_people(*, assignment: Assignment) -> list[User]:
+    """Who has not completed ``assignment``'s module after its due date (empty until then)."""
+    if assignment.due_date >= timezone.localdate():
+        return []
+    done = ModuleCompletion.objects.filter(module_id=assignment.module_id).values("user_id")
+    return list(
+        _assignees(assignment).exclude(pk__in=done).order_by("last_name", "first_name", "pk")
+    )
+
+
 def learning_search(query: str):
     """Live modules and lessons matching ``query`` (Wagtail search), best first.
 

@@ -250,3 +250,43 @@ def assignment_create(
             defaults={"due_date": due_date, "assigned_by": assigned_by},
         )
     return assignment
+
+
+def assignment_update(*, assignment: Assignment, due_date: datetime.date, by: User) -> Assignment:
+    """Move an assignment's due date (the module and who it is for stay: withdraw and re-assign
+    to change those)."""
+    if due_date < timezone.localdate():
+        raise CoursesError("The due date is in the past; choose today or a later date.")
+    Assignment.objects.filter(pk=assignment.pk).update(due_date=due_date, assigned_by=by)
+    assignment.refresh_from_db()
+    return assignment
+
+
+def assignment_withdraw(*, assignment: Assignment, by: User) -> None:
+    """Withdraw an assignment: it leaves everyone's "My learning"; completions and points stay."""
+    Assignment.objects.filter(pk=assignment.pk).delete()
+
+
+def assignment_remind_overdue(*, assignment: Assignment, by: User) -> int:
+    """Remind everyone overdue on ``assignment`` with an in-app notification (e-mailed to those
+    who opted in). At most one reminder per person per day, however many assignments or clicks:
+    the notification's url names the day. Returns how many people were reminded."""
+    from courses.selectors import overdue_people
+    from leaderboard.services import notification_send
+
+    today = timezone.localdate()
+    module = assignment.module
+    sent = 0
+    for person in overdue_people(assignment=assignment):
+        if notification_send(
+            user=person,
+            kind="assignment.due",
+            message=(
+                f"A reminder from L&D: “{module.title}” was due on "
+                f"{assignment.due_date:%d %b %Y}. Your assigned modules are in My learning."
+            ),
+            url=f"/learn/#reminder-{today.isoformat()}",
+            once=True,
+        ):
+            sent += 1
+    return sent

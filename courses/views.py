@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_ld_manager
 from courses import selectors, services
-from courses.forms import AssignmentForm
-from courses.models import LessonPage, ModuleCompletion, SkillModulePage
+from courses.forms import AssignmentDueDateForm, AssignmentForm
+from courses.models import Assignment, LessonPage, ModuleCompletion, SkillModulePage
 
 
 def _live_lesson(lesson_id: int) -> LessonPage:
@@ -144,12 +144,73 @@ def assignments(request):
             )
             return redirect("courses:assignments")
     status = 400 if form.errors else 200
+    reports = selectors.assignment_reports()
+    overdue = [
+        (report, selectors.overdue_people(assignment=report.assignment))
+        for report in reports
+        if report.is_overdue
+    ]
     return render(
         request,
         "courses/assignments.html",
-        {"form": form, "reports": selectors.assignment_reports()},
+        {"form": form, "reports": reports, "overdue": overdue},
         status=status,
     )
+
+
+def _managed_assignment(request, pk: int) -> Assignment:
+    if not is_ld_manager(request.user):
+        raise PermissionDenied("Only L&D Managers can change assignments.")
+    return get_object_or_404(Assignment.objects.select_related("module", "team", "user"), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_edit(request, pk: int):
+    """Move an assignment's due date."""
+    assignment = _managed_assignment(request, pk)
+    form = AssignmentDueDateForm(request.POST or None, initial={"due_date": assignment.due_date})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_update(
+                assignment=assignment, due_date=form.cleaned_data["due_date"], by=request.user
+            )
+        except services.CoursesError as error:
+            form.add_error("due_date", error.message)
+        else:
+            messages.success(
+                request,
+                f"“{assignment.module.title}” is now due {assignment.due_date:%d %b %Y}.",
+            )
+            return redirect("courses:assignments")
+    return render(
+        request,
+        "courses/assignment_edit.html",
+        {"form": form, "assignment": assignment},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def assignment_withdraw(request, pk: int):
+    assignment = _managed_assignment(request, pk)
+    services.assignment_withdraw(assignment=assignment, by=request.user)
+    messages.success(request, f"“{assignment.module.title}” is withdrawn.")
+    return redirect("courses:assignments")
+
+
+@login_required
+@require_POST
+def assignment_remind(request, pk: int):
+    """Remind the people overdue on one assignment (once per person per day)."""
+    assignment = _managed_assignment(request, pk)
+    sent = services.assignment_remind_overdue(assignment=assignment, by=request.user)
+    if sent:
+        messages.success(request, f"Reminded {sent} {'person' if sent == 1 else 'people'}.")
+    else:
+        messages.info(request, "Nobody to remind: everyone overdue was reminded today already.")
+    return redirect("courses:assignments")
 
 
 @login_required
