@@ -50,6 +50,9 @@ def test_board_resyncs_after_redis_comes_back(redis_server, asgi_live_server, ne
     redis_server.kill()
     status.get_by_text("reconnecting").wait_for()
     award(earner, 30, "during-the-outage")
+    # A long outage: five reconnects fail (about 12 s). The backoff is capped at 5 s, so the
+    # page tries again within the wait below once Redis is back (uncapped, it would wait 30 s).
+    board.wait_for_selector("[data-lb-board][data-lb-reconnects='5']", timeout=60_000)
     redis_server.start()
 
     # The reconnected socket's snapshot carries what was earned while Redis was away.

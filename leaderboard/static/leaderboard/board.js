@@ -142,6 +142,8 @@
       var step = Math.min(MAX_DELAY, 500 * Math.pow(2, attempt));
       var delay = step * 0.8 + Math.floor(Math.random() * step * 0.2);
       attempt += 1;
+      // Consecutive failed connections so far (for tests and for anyone inspecting the page).
+      board.setAttribute("data-lb-reconnects", String(attempt));
       statusEl.textContent = "Connection lost; reconnecting…";
       window.setTimeout(connect, delay);
     });
