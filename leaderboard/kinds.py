@@ -19,6 +19,8 @@ AWARD_KINDS = {
     "review.given": "Review given",
     "review.agreement": "Review agreed with the consensus",
     "context.approved": "Context note approved",
+    # mentoring: a field report (or its test case) confirmed by the AI system's owners.
+    "fieldreport.confirmed": "Field report confirmed",
     BLIND_SPOT_KIND: "Blind spot found",
     FIRST_FINDER_KIND: "First to find a blind spot",
     "reflection.upvoted": "Reflection upvoted",
