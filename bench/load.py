@@ -13,6 +13,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +36,18 @@ def main() -> int:
         "--redis", default=os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/9")
     )
     parser.add_argument("--ports", default="8101,8102", help="one daphne worker per port")
+    parser.add_argument(
+        "--daphne-options",
+        default=os.environ.get(
+            "DAPHNE_OPTIONS", "--websocket_connect_timeout 30 --application-close-timeout 30"
+        ),
+        help="as in production (the Makefile's DAPHNE_OPTIONS)",
+    )
+    parser.add_argument(
+        "--keep-database",
+        action="store_true",
+        help="reuse the database of the previous run (skips migrate, seed_demo, collectstatic)",
+    )
     parser.add_argument("--out", type=Path, default=Path("/tmp/apprentice-load"))  # noqa: S108
     args = parser.parse_args()
 
@@ -59,15 +72,16 @@ def main() -> int:
     def manage(*command: str) -> None:
         subprocess.run([BIN / "python", "manage.py", *command], cwd=ROOT, env=env, check=True)  # noqa: S603
 
-    pg = {"PGHOST": "127.0.0.1", "PGUSER": "postgres", "PATH": os.environ["PATH"]}
-    subprocess.run(["dropdb", "--if-exists", "--force", args.database], env=pg, check=True)  # noqa: S603, S607
-    subprocess.run(["createdb", args.database], env=pg, check=True)  # noqa: S603, S607
     import redis
 
     redis.Redis.from_url(args.redis).flushdb()  # this run's own Redis database only
-    manage("migrate", "--noinput", "-v", "0")
-    manage("seed_demo", "--force")
-    manage("collectstatic", "--noinput", "-v", "0")
+    if not args.keep_database:
+        pg = {"PGHOST": "127.0.0.1", "PGUSER": "postgres", "PATH": os.environ["PATH"]}
+        subprocess.run(["dropdb", "--if-exists", "--force", args.database], env=pg, check=True)  # noqa: S603, S607
+        subprocess.run(["createdb", args.database], env=pg, check=True)  # noqa: S603, S607
+        manage("migrate", "--noinput", "-v", "0")
+        manage("seed_demo", "--force")
+        manage("collectstatic", "--noinput", "-v", "0")
     plan = args.out / "plan.json"
     subprocess.run(  # noqa: S603
         [BIN / "python", "bench/load_django.py", "prepare", str(args.users), str(plan)],
@@ -83,7 +97,15 @@ def main() -> int:
         workers.append(
             (
                 subprocess.Popen(  # noqa: S603
-                    [BIN / "daphne", "-b", "127.0.0.1", "-p", port, "config.asgi:application"],
+                    [
+                        BIN / "daphne",
+                        *args.daphne_options.split(),
+                        "-b",
+                        "127.0.0.1",
+                        "-p",
+                        port,
+                        "config.asgi:application",
+                    ],
                     cwd=ROOT,
                     env=env,
                     stdout=log,
@@ -181,15 +203,19 @@ def count_5xx(out: Path) -> int:
     if not failures.exists():
         return 0
     with failures.open() as f:
+        # "CatchResponseError('500')", "HTTPError('502 Server Error: ...')"
         return sum(
-            int(row["Occurrences"]) for row in csv.DictReader(f) if row["Error"].startswith("5")
+            int(row["Occurrences"])
+            for row in csv.DictReader(f)
+            if re.search(r"\b5\d\d\b", row["Error"])
         )
 
 
 def markdown(args, duration: float, tracebacks: int, result: dict) -> str:
     lines = [
         f"Command: `.venv/bin/python bench/load.py --users {args.users} --minutes {args.minutes}`"
-        f" ({len(args.ports.split(','))} daphne workers, {duration:.0f} s of load).",
+        f" ({len(args.ports.split(','))} daphne workers with `{args.daphne_options}`, "
+        f"{duration:.0f} s of load).",
         "",
         "| endpoint | requests | failures | p50 ms | p95 ms |",
         "| --- | ---: | ---: | ---: | ---: |",

@@ -133,6 +133,12 @@ class Employee(HttpUser):
         """POST a form read from the page; log it as acknowledged if the site said so."""
         marker = marker or f"load-{uuid.uuid4().hex}"
         data = fill(form, marker)
+        # Logged before it is sent: a request the end of the run cuts off stays "acked": None
+        # (outcome unknown, stored at most once).
+        record = {"kind": kind, "user": self.me["id"], "marker": marker, "acked": None}
+        record["target"] = form["action"]
+        with _lock:
+            SUBMISSIONS.append(record)
         data["csrfmiddlewaretoken"] = [USERS["csrf"]]
         with self.client.post(
             urljoin(urljoin(self.base, page_url), form["action"]),
@@ -147,17 +153,7 @@ class Employee(HttpUser):
                 response.failure(f"{response.status_code}")
             else:
                 response.success()
-        with _lock:
-            SUBMISSIONS.append(
-                {
-                    "kind": kind,
-                    "user": self.me["id"],
-                    "marker": marker,
-                    "target": form["action"],
-                    "acked": acked,
-                    "status": response.status_code,
-                }
-            )
+        record.update(acked=acked, status=response.status_code)
         return acked
 
     # -- what employees do --------------------------------------------------------------------
