@@ -163,9 +163,12 @@ def _apply(cursor, *, scope: str | None) -> int:
             f"FROM {name} r WHERE {match} AND ({differs})"
         )
         changed += cursor.rowcount
+        # The rows still missing. ON CONFLICT probes the unique index row by row; an anti-join
+        # planned on the statistics of an empty table (the first rebuild after seeding) would
+        # scan the table once per row it inserts. ("WHERE true" lets SQLite parse the upsert.)
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {name} r "  # noqa: S608
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {match})"
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {name} "  # noqa: S608
+            "WHERE true ON CONFLICT DO NOTHING"
         )
         changed += cursor.rowcount
     for name in ["rebuild_member", *_TARGETS]:
