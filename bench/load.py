@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,6 +120,7 @@ def main() -> int:
         for host in hosts:
             wait_healthy(host)
         started = time.time()
+        since = datetime.now(UTC).isoformat()
         locust = subprocess.run(  # noqa: S603
             [
                 BIN / "locust",
@@ -169,6 +171,7 @@ def main() -> int:
             "check",
             str(args.out / "submissions.json"),
             str(args.out / "check.json"),
+            since,
         ],
         cwd=ROOT,
         env=env,

@@ -2,15 +2,17 @@
 
 ``prepare N OUT``: N extra employees in the demo teams, a signed-in session for each, and the
 pages the scenario visits, written to OUT (JSON) for the locustfile.
-``check LOG OUT``: every submission the site acknowledged is stored exactly once, every refused
-one not at all; no source key is paid twice; and every standing, team standing and score bucket
-equals what ``standings_rebuild`` computes from the ledger. Writes OUT (JSON), exits 1 on failure.
+``check LOG OUT [SINCE]``: every submission the site acknowledged is stored exactly once, every
+refused one not at all; no source key is paid twice; and every standing, team standing and
+score bucket equals what ``standings_rebuild`` computes from the ledger. Writes OUT (JSON), exits
+1 on failure. SINCE (ISO time the run started) ignores quiz attempts of earlier runs.
 """
 
 import json
 import os
 import sys
 from collections import Counter
+from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
 
@@ -100,7 +102,8 @@ def _aggregates():
     }
 
 
-def check(log: Path, out: Path) -> bool:
+def check(log: Path, out: Path, since: datetime | None = None) -> bool:
+    """``since``: when the run started (rows from earlier runs on a kept database are not its)."""
     submissions = json.loads(log.read_text())
     result = {"submissions": {}, "problems": []}
     by_kind = Counter()
@@ -119,6 +122,7 @@ def check(log: Path, out: Path) -> bool:
     rows = Counter(
         dict(
             QuizAttempt.objects.filter(user_id__in={s["user"] for s in quizzes})
+            .filter(created_at__gte=since or datetime.min.replace(tzinfo=UTC))
             .values_list("user_id")
             .annotate(n=Count("id"))
         )
@@ -171,6 +175,7 @@ if __name__ == "__main__":
     if command == "prepare":
         prepare(int(args[0]), Path(args[1]))
     elif command == "check":
-        sys.exit(0 if check(Path(args[0]), Path(args[1])) else 1)
+        since = datetime.fromisoformat(args[2]) if len(args) > 2 else None
+        sys.exit(0 if check(Path(args[0]), Path(args[1]), since) else 1)
     else:
         sys.exit(f"unknown command {command!r}: use prepare or check")
