@@ -27,3 +27,9 @@ AWARD_KINDS = {
     "kudos.received": "Kudos received",
     "manual": "Awarded by L&D",
 }
+
+
+def kind_label(kind: str) -> str:
+    """How an award kind reads to a person ("challenge.flags" -> "Flags on a challenge"); a kind
+    not listed (an old ledger row) still reads as words, never as a code."""
+    return AWARD_KINDS.get(kind) or kind.replace(".", " ").replace("_", " ").capitalize()

@@ -26,6 +26,32 @@ def _fmt(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}"
 
 
+# An 11 px label averages under 6.5 px a character; a label gets the width of its slot.
+CHAR_WIDTH = 6.5
+ROTATED_CHARS = 11  # what fits along the diagonal in PAD_BOTTOM
+
+
+def _axis_label(label: str, *, x: float, y: float, room: float) -> str:
+    """One x-axis label that never runs into its neighbours: cut to the width of its slot (or,
+    when the slots are too narrow for six characters, turned 40 degrees), with the full text as
+    a <title> tooltip whenever it was cut."""
+    label = str(label)
+    fits = int(room // CHAR_WIDTH) - 1
+    rotate = fits < 6
+    limit = ROTATED_CHARS if rotate else fits
+    short = label if len(label) <= limit else label[: max(limit - 1, 1)].rstrip() + "…"
+    tooltip = f"<title>{escape(label)}</title>" if short != label else ""
+    if rotate:
+        return (
+            f'<text x="{x:.1f}" y="{y + 12}" font-size="11" text-anchor="end" fill="#1b1f24" '
+            f'transform="rotate(-40 {x:.1f} {y + 12})">{tooltip}{escape(short)}</text>'
+        )
+    return (
+        f'<text x="{x:.1f}" y="{y + 16}" font-size="11" text-anchor="middle" '
+        f'fill="#1b1f24">{tooltip}{escape(short)}</text>'
+    )
+
+
 def svg_chart(
     *, labels: list[str], values: list, title: str, kind: str = "bar", chart_id: str = "chart"
 ) -> SafeString:
@@ -62,12 +88,9 @@ def svg_chart(
                 f'<rect x="{x + step * 0.15:.1f}" y="{y:.1f}" width="{step * 0.7:.1f}" '
                 f'height="{height:.1f}" fill="{COLOUR}"/>'
             )
-        if count <= 16 or index % max(count // 12, 1) == 0:
-            short = label if len(label) <= 14 else label[:13] + "…"
-            parts.append(
-                f'<text x="{x + step / 2:.1f}" y="{PAD_TOP + plot_h + 16}" font-size="11" '
-                f'text-anchor="middle" fill="#1b1f24">{escape(short)}</text>'
-            )
+        stride = 1 if count <= 16 else max(count // 12, 1)
+        if index % stride == 0:
+            parts.append(_axis_label(label, x=x + step / 2, y=PAD_TOP + plot_h, room=step * stride))
     if kind == "line" and points:
         parts.append(
             f'<polyline points="{" ".join(points)}" fill="none" stroke="{COLOUR}" '
@@ -115,13 +138,11 @@ def svg_lines(
         f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP + 4}" text-anchor="end" font-size="11" '
         f'fill="#4a5562">{show(top)}</text>',
     ]
+    stride = 1 if count <= 12 else max(count // 10, 1)
     for index, label in enumerate(labels):
-        if count <= 12 or index % max(count // 10, 1) == 0:
+        if index % stride == 0:
             x = PAD_LEFT + index * step + step / 2
-            parts.append(
-                f'<text x="{x:.1f}" y="{PAD_TOP + plot_h + 16}" font-size="11" '
-                f'text-anchor="middle" fill="#1b1f24">{escape(label[:14])}</text>'
-            )
+            parts.append(_axis_label(label, x=x, y=PAD_TOP + plot_h, room=step * stride))
     for s_index, ((name, _), values) in enumerate(zip(series, numbers, strict=False)):
         colour, dash = SERIES_STYLES[s_index % len(SERIES_STYLES)]
         points = []

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Membership, Team
 from home.analytics.stats import krippendorff_alpha
 from home.analytics.tables import Table
+from leaderboard.kinds import kind_label
 from leaderboard.models import PointsAward
 
 
@@ -85,7 +86,7 @@ def participation_by_team(filters: Filters) -> Table:
 def participation_by_week(filters: Filters) -> Table:
     """Per ISO week: people active, awards and points earned."""
     rows = [
-        [row["week"].date().isoformat(), row["active"], row["awards"], row["points"] or 0]
+        [row["week"].date(), row["active"], row["awards"], row["points"] or 0]
         for row in filters.awards()
         .annotate(week=TruncWeek("created_at"))
         .values("week")
@@ -106,7 +107,7 @@ def participation_by_week(filters: Filters) -> Table:
 def points_by_kind(filters: Filters) -> Table:
     """What people earn points for: a view of which parts of the programme are used."""
     rows = [
-        [row["kind"], row["awards"], row["people"], row["points"] or 0]
+        [kind_label(row["kind"]), row["awards"], row["people"], row["points"] or 0]
         for row in filters.awards()
         .values("kind")
         .annotate(
@@ -212,7 +213,7 @@ def assignment_status(filters: Filters) -> Table:
             [
                 target,
                 assignment.module.title,
-                assignment.due_date.isoformat(),
+                assignment.due_date,
                 report.people,
                 report.completed,
                 report.percent,
@@ -283,6 +284,7 @@ def quiz_questions_failed(filters: Filters) -> Table:
     return Table(
         slug="quiz-failed",
         title="Quiz questions most often failed",
+        sheet_title="Quiz questions failed",
         columns=["Lesson", "Question", "Attempts", "Wrong", "Wrong %"],
         rows=rows[:30],
         chart_label=1,
@@ -325,6 +327,7 @@ def flaw_categories_missed(filters: Filters) -> Table:
     return Table(
         slug="flaws-missed",
         title="Flaw categories most often missed",
+        sheet_title="Flaws most often missed",
         columns=["Category", "Chances to spot", "Missed", "Missed %"],
         rows=rows,
         description="Each known flaw in a challenge's answer key, once per flag submission.",
@@ -351,6 +354,7 @@ def ai_failures_found(filters: Filters) -> Table:
     return Table(
         slug="ai-failures",
         title="AI failures found by test cases",
+        sheet_title="AI failures found",
         columns=["Challenge", "Weakness probed", "Test cases", "Blind spots confirmed"],
         rows=rows,
         chart_value=3,
@@ -397,6 +401,7 @@ def review_load(filters: Filters) -> Table:
     return Table(
         slug="review-load",
         title="Review load and reviewer agreement",
+        sheet_title="Review load and agreement",
         columns=["Reviewer", "Reviews given", "Agrees with consensus %"],
         rows=rows,
         description=description,
