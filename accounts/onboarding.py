@@ -82,6 +82,22 @@ def _decode(content: bytes | str) -> str:
     raise ValidationError("The file is not text in UTF-8 or Windows-1252 encoding.")
 
 
+DELIMITERS = (",", ";", "\t")
+
+
+def _dialect(text: str) -> tuple[str, str]:
+    """The text without Excel's optional ``sep=;`` line, and its delimiter. Excel writes ';' in
+    locales whose decimal mark is a comma, so the delimiter is the one the header line uses most
+    (',' when it uses none: a one-column file)."""
+    first, _, rest = text.partition("\n")
+    hint = first.strip().lower()
+    if hint.startswith("sep=") and len(hint) == 5:
+        return rest, first.strip()[4]
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return text, best if counts[best] else ","
+
+
 def _shown(row: dict) -> dict:
     """A row as the preview shows it: text cells only, each cut to a readable length."""
     return {
@@ -132,9 +148,10 @@ def onboarding_preview(*, content: bytes | str) -> Preview:
             read[0] += 1
             yield line
 
-    reader = csv.DictReader(lines())
+    text, delimiter = _dialect(text)
+    reader = csv.DictReader(lines(), delimiter=delimiter)
     try:
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        header = [h.strip().lower().replace(" ", "_") for h in (reader.fieldnames or [])]
     except csv.Error as exc:
         return Preview(rows=[], file_errors=[f"The first line is not CSV ({exc})."], new_teams=[])
     file_errors = []
