@@ -64,6 +64,10 @@ def scale_present() -> bool:
     return User.objects.filter(email__endswith=f"@{DOMAIN}").exists()
 
 
+def seeded_users() -> int:
+    return User.objects.filter(email__endswith=f"@{DOMAIN}").count()
+
+
 def _copy_rows(model, columns: list[str], rows: Iterable[tuple]) -> int:
     """Stream ``rows`` into ``model``'s table; the other columns get their field defaults."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
