@@ -104,6 +104,14 @@ class Team(models.Model):
     is_active = models.BooleanField(
         default=True, help_text="Inactive teams keep their history but take no new members."
     )
+    line_manager = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_teams",
+        help_text="Sees the team's learning progress under “My team” and can export it.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

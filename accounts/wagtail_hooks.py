@@ -16,7 +16,7 @@ class TeamViewSet(ModelViewSet):
     model = Team
     icon = "group"
     menu_label = "Teams"
-    form_fields = ["name", "slug", "department", "is_active"]
+    form_fields = ["name", "slug", "department", "line_manager", "is_active"]
     list_display = ["name", "department", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "department"]
