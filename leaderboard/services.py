@@ -117,32 +117,43 @@ def _bucket_take(scope: str, points: int) -> None:
     bucket.filter(count=0).delete()
 
 
-def _standing_bump(*, scope: str, user_id: int, amount: int, at: datetime) -> None:
-    """Add ``amount`` to a user's standing and move them to their new score's bucket."""
-    key = {"scope": scope, "user_id": user_id}
-    created = _bump(Standing, key, amount=amount, at=at)
-    # The row was written above and stays locked by this transaction until commit, so this is
-    # the score this award made, whatever other awards do meanwhile.
-    points = Standing.objects.filter(**key).values_list("points", flat=True).get()
-    if not created:
-        _bucket_take(scope, points - amount)
-    _bucket_add(scope, points)
-
-
 def _standings_apply(award: PointsAward) -> list[str]:
-    """Apply one award to every standing it counts in; returns the scopes that moved."""
-    moved = []
+    """Apply one award to every standing it counts in; returns the scopes that moved.
+
+    Rows shared with other people's awards (a scope's score buckets, the team's standing) are
+    written last and in one global order: buckets by scope and score, then team rows by scope.
+    Two concurrent awards then never wait on each other in a cycle (one moving 10 -> 20 while
+    another moves 20 -> 10 used to deadlock on the two buckets). The person's own standing rows
+    are theirs alone: the user-row lock in :func:`points_award` serialises them.
+    """
+    moved, live = [], []
     for scope in scopes.scopes_for(
         created_at=award.created_at, week_id=award.week_id, skill=award.skill
     ):
+        moved.append(scope)
         frozen_at = _frozen_at(scope)
         if frozen_at is not None and award.created_at > frozen_at:
             # A frozen week's public board keeps its standings; the scope is still announced,
             # because L&D watch the live standings (read from the ledger) on the same socket.
-            moved.append(scope)
             continue
-        _standing_bump(scope=scope, user_id=award.user_id, amount=award.amount, at=award.created_at)
-        if award.team_id:
+        live.append((scope, frozen_at))
+    bucket_moves = []
+    for scope, _ in live:
+        key = {"scope": scope, "user_id": award.user_id}
+        created = _bump(Standing, key, amount=award.amount, at=award.created_at)
+        # The row was written above and stays locked by this transaction until commit, so this
+        # is the score this award made, whatever other awards do meanwhile.
+        points = Standing.objects.filter(**key).values_list("points", flat=True).get()
+        if not created:
+            bucket_moves.append((scope, points - award.amount, -1))
+        bucket_moves.append((scope, points, +1))
+    for scope, points, step in sorted(bucket_moves):
+        if step > 0:
+            _bucket_add(scope, points)
+        else:
+            _bucket_take(scope, points)
+    if award.team_id:
+        for scope, frozen_at in sorted(live):
             earlier = (
                 PointsAward.objects.filter(scopes.award_filter(scope, frozen_at=frozen_at))
                 .filter(user_id=award.user_id, team_id=award.team_id)
@@ -156,7 +167,6 @@ def _standings_apply(award: PointsAward) -> list[str]:
                 at=award.created_at,
                 members=0 if earlier else 1,
             )
-        moved.append(scope)
     return moved
 
 
