@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 PORT ?= 8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: install install-test lock lock-check browser run serve migrate seed test lint format bench clean
+.PHONY: install install-test lock lock-check browser run serve migrate seed test lint format bench load clean
 
 UV := $(VENV)/bin/uv
 # One resolution for Python 3.11 on every platform, with the hash of every file.
@@ -26,6 +26,10 @@ $(VENV)/.installed: requirements/base.txt | $(PY)
 
 $(VENV)/.installed-test: requirements/test.txt $(VENV)/.installed
 	$(PIP) install --quiet --require-hashes -r requirements/test.txt
+	touch $@
+
+$(VENV)/.installed-load: requirements/load.txt $(VENV)/.installed-test
+	$(PIP) install --quiet --require-hashes -r requirements/load.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -75,9 +79,12 @@ run: seed
 # take 30 s to complete a websocket handshake and a consumer 30 s to finish after its client left
 # (daphne's CLI defaults of 5 s and 10 s fail a storm of reconnecting boards); a listen backlog of
 # 1024 queues a storm instead of refusing it. Raise `ulimit -n` above twice the sockets held.
+# Behind a load balancer, bind to an interface only it reaches (BIND=<private address>) and add
+# --proxy-headers with TRUSTED_PROXY_COUNT (README, "Running at scale").
+BIND ?= 0.0.0.0
 DAPHNE_OPTIONS ?= --websocket_connect_timeout 30 --application-close-timeout 30
-serve:
-	$(VENV)/bin/daphne -e tcp:port=$(PORT):interface=0.0.0.0:backlog=1024 $(DAPHNE_OPTIONS) \
+serve: install
+	$(VENV)/bin/daphne -e tcp:port=$(PORT):interface=$(BIND):backlog=1024 $(DAPHNE_OPTIONS) \
 		config.asgi:application
 
 test: install-test browser
@@ -95,6 +102,12 @@ format: install-test
 
 bench: install-test
 	$(PY) bench/run.py
+
+# The load and soak run (docs/reliability.md): a scratch PostgreSQL database and a Redis database
+# that it drops and flushes, two daphne workers, 200 locust employees for 5 minutes.
+LOAD_ARGS ?= --users 200 --minutes 5 --database apprentice_load --redis redis://127.0.0.1:6379/14
+load: $(VENV)/.installed-load
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-db*.sqlite3* .pytest_cache .ruff_cache
