@@ -24,6 +24,7 @@ from leaderboard import scopes
 from leaderboard.kinds import AWARD_KINDS
 from leaderboard.models import BadgeAward, Kudos, PointsAward
 from leaderboard.selectors import level_progress, standing_rank
+from mentoring.selectors import contribution_summary
 
 SIGNAL_HISTORY = 12  # most recent flag submissions plotted
 
@@ -188,6 +189,7 @@ def dashboard_context(user: User) -> dict:
         ),
         "skills": skills,
         "signals": signals,
+        "guidance": contribution_summary(user),
         "charts": charts,
         "recent": recent,
         **welcome_for(user, earned=bool(recent)),

@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.db.models import Max, OuterRef, Q, Subquery
 
 from mentoring.ai.sample import similarity
 from mentoring.models import (
@@ -13,7 +13,9 @@ from mentoring.models import (
     EvalRun,
     EvalVerdict,
     FieldReport,
+    GuidanceExample,
     GuidancePack,
+    GuidanceRule,
     ReportFlag,
     SystemContextNote,
 )
@@ -175,3 +177,22 @@ def contributions(user) -> list[dict]:
             }
         )
     return out
+
+
+def contribution_summary(user) -> dict:
+    """For the dashboard: how many of the person's contributions are in the guidance each AI
+    system runs with now (its latest published pack), and on which systems. Two queries."""
+    latest = GuidancePack.objects.filter(
+        version=Subquery(
+            GuidancePack.objects.filter(system=OuterRef("system"))
+            .order_by("-version")
+            .values("version")[:1]
+        )
+    )
+    systems = Counter()
+    for model in (GuidanceRule, GuidanceExample):
+        for name in model.objects.filter(contributor=user, pack__in=latest).values_list(
+            "pack__system__name", flat=True
+        ):
+            systems[name] += 1
+    return {"in_guidance": sum(systems.values()), "systems": sorted(systems)}

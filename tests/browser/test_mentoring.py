@@ -4,7 +4,7 @@ An employee meets a bad answer in a company tool (a page on another origin, serv
 loopback server, embedding the Report-this-answer snippet), reports it through the snippet,
 flags and corrects it, adds context and a test case; an owner confirms, approves, accepts and
 publishes guidance v2; ``evals_run`` shows the case failing under v1 and passing under v2 with
-the sample stand-in; the employee's contributions page shows it.
+the sample stand-in; the employee's dashboard and contributions page show it.
 """
 
 import threading
@@ -153,7 +153,11 @@ def test_a_field_report_through_the_snippet_becomes_guidance_v2_that_fixes_a_cas
     assert evals(capsys, system.slug, "2") == "pass rate 100% (1/1)"
 
     page = signed_in_page(new_page, live_server.url, employee)
-    page.goto(f"{live_server.url}/mentoring/me/")
+    page.goto(f"{live_server.url}/")
+    on_dashboard = page.get_by_test_id("sig-guidance")
+    expect(on_dashboard).to_contain_text(f"in the guidance that {system.name} now answers with")
+    on_dashboard.get_by_role("link", name="See what changed").click()
+    expect(page).to_have_url(f"{live_server.url}/mentoring/me/")
     card = page.get_by_test_id(f"contribution-{system.slug}")
     expect(card).to_contain_text("guidance v2")
     expect(card.get_by_test_id("in-guidance")).to_contain_text("[refund-receipts]")
