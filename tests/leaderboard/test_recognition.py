@@ -131,7 +131,7 @@ def test_profile_shows_level_badges_and_notifications_without_marking_them_read(
     Notification.objects.create(user=user, kind="badge", message="You earned it.")
     client.force_login(user)
     body = client.get(f"/leaderboard/people/{user.pk}/").content.decode()
-    assert "Newcomer" in body and "30 XP to Practitioner" in body and "Early bird" in body
+    assert "Newcomer" in body and "30 points to Practitioner" in body and "Early bird" in body
     assert 'aria-valuenow="40"' in body
     # Viewing is not reading (GET never writes): the page offers a POST button for that.
     assert "You earned it." in body and "Mark all as read" in body
