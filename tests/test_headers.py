@@ -119,3 +119,13 @@ def test_the_admin_gets_its_allowances_only_under_its_prefix(admin_client):
     assert "'self'" in admin["frame-ancestors"]  # Wagtail's preview iframe
     site = directives(admin_client.get("/").headers["Content-Security-Policy"])
     assert "'unsafe-inline'" not in site["script-src"]
+
+
+def test_the_admin_makes_no_call_outside_the_intranet_by_default(admin_client):
+    """No release check to releases.wagtail.org and no Gravatar images unless switched on."""
+    response = admin_client.get("/admin/")
+    body = response.content.decode()
+    assert "data-w-upgrade-current-version-value" not in body  # the release-check panel
+    assert "gravatar.com" not in body
+    admin = directives(response.headers["Content-Security-Policy"])
+    assert admin["connect-src"] == ["'self'"]

@@ -329,6 +329,11 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhos
 # No Gravatar: it would send a hash of each editor's e-mail to a third party (and the CSP's
 # img-src does not allow it); Wagtail shows its default avatar or an uploaded one.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Wagtail's dashboard asks releases.wagtail.org for new versions from each editor's browser: off
+# by default (an intranet blocks it and the console fills with failed fetches). "true" or "lts".
+WAGTAIL_ENABLE_UPDATE_CHECK = {"true": True, "lts": "lts"}.get(
+    os.environ.get("WAGTAIL_ENABLE_UPDATE_CHECK", "").lower(), False
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -378,12 +383,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # The Wagtail and Django admins render inline scripts we cannot give a nonce (InlinePanel and
-# date-picker widgets), and Wagtail's dashboard asks releases.wagtail.org for the latest version.
+# date-picker widgets); Wagtail's dashboard may ask releases.wagtail.org for the latest version
+# (only when WAGTAIL_ENABLE_UPDATE_CHECK is on).
 CONTENT_SECURITY_POLICY_ADMIN = {
     "URL_PREFIXES": ["/admin/", "/django-admin/"],
     "REPLACE": {
         "script-src": [SELF, UNSAFE_INLINE],
-        "connect-src": [SELF, "https://releases.wagtail.org"],
+        "connect-src": [SELF]
+        + (["https://releases.wagtail.org"] if WAGTAIL_ENABLE_UPDATE_CHECK else []),
         # Wagtail's live preview shows the page in a same-origin iframe.
         "frame-ancestors": [SELF],
     },
