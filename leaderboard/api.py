@@ -37,12 +37,62 @@ class BoardOut(Schema):
     me: MeOut | None
 
 
+class TeamRowOut(Schema):
+    rank: int
+    key: str
+    name: str
+    points: int
+    members: int = Field(description="Members who earned points in this scope.")
+    average: float = Field(description="Points per member who earned points.")
+
+
+class TeamBoardOut(Schema):
+    scope: str
+    label: str
+    generated_at: datetime
+    ranking: str = Field(description="'total' or 'average': how the week ranks its teams.")
+    frozen: bool = Field(
+        False, description="A challenge week's board shown as of its freeze (live for L&D)."
+    )
+    teams: list[TeamRowOut]
+
+
 class ErrorOut(Schema):
     detail: str
 
 
 class BoardQuery(Schema):
     limit: int = Field(20, ge=1, le=100, description="How many rows of the top to return.")
+
+
+class TeamBoardQuery(Schema):
+    limit: int = Field(20, ge=1, le=50, description="How many teams of the top to return.")
+
+
+@router.get("/{scope}/teams/", response={200: TeamBoardOut, 404: ErrorOut})
+def team_board(request, scope: str, query: Query[TeamBoardQuery]):
+    """The top ``limit`` teams of a board (the office screen of a challenge week), ranked as the
+    week ranks them. After a week's freeze colleagues get the board as of the freeze and L&D the
+    live standings, as on the page."""
+    try:
+        key = scopes.resolve(scope)
+    except scopes.UnknownScope as exc:
+        return Status(404, {"detail": str(exc)})
+    config = selectors.scope_config(key)
+    ranking = config.team_ranking if config else "total"
+    frozen = selectors.is_frozen(config)
+    board = selectors.live_team_board if frozen and is_ld(request.user) else selectors.team_board
+    return Status(
+        200,
+        {
+            "scope": key,
+            "label": scopes.label(key, config.title if config else ""),
+            "generated_at": timezone.now(),
+            "ranking": ranking,
+            "frozen": frozen,
+            "teams": board(scope=key, ranking=ranking)[: query.limit],
+        },
+    )
 
 
 @router.get("/{scope}/", response={200: BoardOut, 404: ErrorOut})

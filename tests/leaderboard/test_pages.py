@@ -167,3 +167,22 @@ def test_ld_manager_makes_manual_award_in_admin_with_reason_and_audit(client):
     assert "No active user has the e-mail address" in missing.content.decode()
     client.force_login(UserFactory(roles=[roles.LD_AUTHOR]))
     assert client.get(url).status_code in (302, 403)
+
+
+def test_team_board_api_gives_the_top_teams_for_an_office_screen(client):
+    teams = [TeamFactory(name=f"Team {n}") for n in "ABC"]
+    for i, (team, points) in enumerate(zip(teams, [30, 90, 60], strict=True)):
+        for j in range(2):
+            points_award(
+                user=UserFactory(team=team), amount=points // 2, kind="x", source_key=f"t{i}{j}"
+            )
+    client.force_login(UserFactory())
+    body = client.get("/api/v1/leaderboard/all/teams/?limit=2").json()
+    assert body["ranking"] == "total" and body["frozen"] is False
+    assert [(t["name"], t["points"], t["members"], t["average"]) for t in body["teams"]] == [
+        ("Team B", 90, 2, 45.0),
+        ("Team C", 60, 2, 30.0),
+    ]
+    assert client.get("/api/v1/leaderboard/all/teams/?limit=51").status_code == 422
+    missing = client.get("/api/v1/leaderboard/week-0/teams/")
+    assert missing.status_code == 404 and "is not a leaderboard" in missing.json()["detail"]
