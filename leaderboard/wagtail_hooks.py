@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -19,7 +20,8 @@ class BadgeViewSet(SnippetViewSet):
     model = Badge
     icon = "pick"
     menu_label = "Badges"
-    list_display = ["name", "criteria", "threshold", "is_active"]
+    # The rule in words ("Active 3 days in a row"), not the raw criteria and threshold.
+    list_display = ["name", "rule", BooleanColumn("is_active", label="Active")]
     list_filter = ["criteria", "is_active"]
     search_fields = ["name"]
     add_to_admin_menu = True

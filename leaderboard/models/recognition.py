@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, HelpPanel
 
-from leaderboard.kinds import AWARD_KINDS
+from leaderboard.kinds import AWARD_KINDS, kind_label
 
 
 def _new_salt() -> str:
@@ -49,8 +49,8 @@ class Badge(models.Model):
         (POINTS_TOTAL, "All-time points reach the threshold"),
         (KIND_COUNT, "Number of awards of a kind reaches the threshold"),
         (SKILL_POINTS, "Points in a skill reach the threshold"),
-        (WEEK_PLACEMENT, "Finish a challenge week in the top <threshold>"),
-        (STREAK, "Active on <threshold> consecutive days"),
+        (WEEK_PLACEMENT, "Finish a challenge week in the top places (threshold: how many)"),
+        (STREAK, "Active on consecutive days (threshold: how many)"),
         (FIRST_BLIND_SPOT, "First to find a blind spot on a challenge"),
     ]
 
@@ -89,6 +89,23 @@ class Badge(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def rule(self) -> str:
+        """The criteria in words with their numbers filled in (for the admin list)."""
+        n = self.threshold
+        if self.criteria == self.POINTS_TOTAL:
+            return f"{n} points in all"
+        if self.criteria == self.KIND_COUNT:
+            return f"{kind_label(self.kind)}: {n} times"
+        if self.criteria == self.SKILL_POINTS:
+            return f"{n} points in {self.skill.replace('-', ' ')}"
+        if self.criteria == self.WEEK_PLACEMENT:
+            return f"Top {n} of a challenge week"
+        if self.criteria == self.STREAK:
+            return f"Active {n} days in a row"
+        return self.get_criteria_display()
+
+    rule.short_description = "Earned for"
 
     def clean(self):
         if self.criteria == self.KIND_COUNT and not self.kind:

@@ -154,3 +154,14 @@ def test_top_mentors_spotlight_lists_this_weeks_public_top():
     html = Template("{% load leaderboard_tags %}{% top_mentors %}").render(Context({}))
     assert "Star Mentor" in html
     assert "Shy Person" not in html and "Old Timer" not in html
+
+
+@pytest.mark.django_db
+def test_badge_admin_list_says_each_rule_in_words(admin_client):
+    BadgeFactory(name="On a roll", criteria=Badge.STREAK, threshold=3)
+    BadgeFactory(name="Peer reviewer", criteria=Badge.KIND_COUNT, kind="review.given", threshold=5)
+    BadgeFactory(name="Retired", is_active=False)
+    body = admin_client.get("/admin/snippets/leaderboard/badge/").content.decode()
+    assert "Active 3 days in a row" in body
+    assert "Peer reviewer" in body and ": 5 times" in body and "review.given" not in body
+    assert "&lt;threshold&gt;" not in body and "<td>True</td>" not in body
