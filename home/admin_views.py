@@ -1,4 +1,5 @@
-"""L&D programme views inside the Wagtail admin (bulk onboarding; analytics come later)."""
+"""L&D programme views inside the Wagtail admin: bulk onboarding (import, preview, export) and
+analytics (tables, charts, CSV/XLSX downloads)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError

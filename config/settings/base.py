@@ -497,7 +497,7 @@ XAPI_TIMEOUT = float(os.environ.get("XAPI_TIMEOUT", "10"))
 # The actor's account homePage (identifies people by site account, never by e-mail).
 XAPI_ACTOR_HOMEPAGE = os.environ.get("XAPI_ACTOR_HOMEPAGE", WAGTAILADMIN_BASE_URL)
 
-# CHALLENGE WEEKS
+# CORPUS EXPORT
 # ------------------------------------------------------------------------------
 # Key of the pseudonymous author ids in the exported corpus (an HMAC of the user id). Keep it
 # stable so ids stay comparable across exports; by default it is derived from the secret key.
