@@ -6,6 +6,7 @@ Called after each award commits, and when a challenge week is frozen (placement 
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
@@ -114,3 +115,16 @@ def week_placement_badges_award(*, scope: str) -> list[BadgeAward]:
                 if award is not None:
                     granted.append(award)
     return granted
+
+
+def badge_catalogue(*, viewer: User) -> list[dict]:
+    """Every active badge with its rule, how many people hold it and whether the viewer does
+    (two queries whatever the number of badges)."""
+    held = set(BadgeAward.objects.filter(user=viewer).values_list("badge_id", flat=True))
+    badges = (
+        Badge.objects.filter(is_active=True)
+        .select_related("image")
+        .annotate(holders=Count("awards"))
+        .order_by("criteria", "threshold", "name")
+    )
+    return [{"badge": badge, "held": badge.pk in held} for badge in badges]

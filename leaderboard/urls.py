@@ -8,6 +8,7 @@ app_name = "leaderboard"
 
 urlpatterns = [
     path("", views.board, name="board_default"),
+    path("badges/", views.badges, name="badges"),
     path("people/<int:user_id>/", views.person, name="person"),
     path("people/<int:user_id>/kudos/", views.kudos_give, name="kudos_give"),
     path("openbadges/issuer.json", views.ob_issuer, name="ob_issuer"),

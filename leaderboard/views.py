@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.roles import is_ld
 from config.ratelimit import rate_limited
 from leaderboard import scopes, selectors, services
+from leaderboard.badges import badge_catalogue
 from leaderboard.models import Badge, BadgeAward, Notification
 
 MAX_LIMIT = 100
@@ -143,6 +144,18 @@ def team_board(request, scope: str):
 
 
 @login_required
+@require_GET
+def badges(request):
+    """Every badge with its artwork, how to earn it, and whether the viewer has."""
+    catalogue = badge_catalogue(viewer=request.user)
+    return render(
+        request,
+        "leaderboard/badges.html",
+        {"catalogue": catalogue, "held": sum(item["held"] for item in catalogue)},
+    )
+
+
+@login_required
 def person(request, user_id: int):
     """A colleague's recognition: level, badges, kudos received; give kudos from here."""
     person = get_object_or_404(User, pk=user_id)
@@ -215,11 +228,7 @@ def ob_issuer(request):
 @require_GET
 def ob_badge_class(request, slug: str):
     badge = get_object_or_404(Badge, slug=slug)
-    image = (
-        badge.image.get_rendition("original").url
-        if badge.image
-        else static("leaderboard/badge.svg")
-    )
+    image = badge.image.get_rendition("original").url if badge.image else static(badge.artwork_path)
     return _ld_json(
         {
             "@context": OB_CONTEXT,

@@ -1,6 +1,7 @@
 """Recognition: levels, badges (authored by L&D), kudos between colleagues, notifications."""
 
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,6 +10,11 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, HelpPanel
 
 from leaderboard.kinds import AWARD_KINDS, kind_label
+
+# The artwork shipped with the project: one SVG per demo badge (named by slug) and one per criteria
+# family (named by criteria), so a badge L&D add later without an image still has artwork.
+ARTWORK_DIR = Path(__file__).resolve().parent.parent / "static" / "leaderboard" / "badges"
+SHIPPED_ARTWORK = frozenset(path.stem for path in ARTWORK_DIR.glob("*.svg"))
 
 
 def _new_salt() -> str:
@@ -106,6 +112,17 @@ class Badge(models.Model):
         return self.get_criteria_display()
 
     rule.short_description = "Earned for"
+
+    @property
+    def artwork_path(self) -> str:
+        """The static path of the shipped SVG: the badge's own, else its criteria family's."""
+        stem = self.slug if self.slug in SHIPPED_ARTWORK else self.criteria
+        return f"leaderboard/badges/{stem}.svg"
+
+    @property
+    def artwork_label(self) -> str:
+        """The artwork's accessible name."""
+        return f"{self.name} badge"
 
     def clean(self):
         if self.criteria == self.KIND_COUNT and not self.kind:
