@@ -5,10 +5,8 @@ Privacy: users who opted out show as "Anonymous mentor" to everyone but themselv
 """
 
 import hashlib
-from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -26,6 +24,10 @@ from leaderboard.models import (
     Standing,
     TeamStanding,
 )
+
+# Moved to their own modules; still importable from here (services imports the cache key).
+from leaderboard.scope_list import SCOPES_CACHE_KEY, available_scopes  # noqa: F401
+from leaderboard.spotlight import top_mentors  # noqa: F401
 
 ANONYMOUS = "Anonymous mentor"
 ORDER = ("-points", "reached_at", "user_id")
@@ -431,25 +433,6 @@ def payload_for_viewer(payload: dict, *, viewer_id: int, viewer_is_ld: bool) -> 
     }
 
 
-SCOPES_CACHE_KEY = "leaderboard:scopes"
-
-
-def available_scopes() -> list[tuple[str, str]]:
-    """(scope, label) of every board with standings or settings (a challenge week is on the
-    list from the moment it is saved), for the board navigation. Cached 60 s, and cleared when
-    a week is configured."""
-    found = cache.get(SCOPES_CACHE_KEY)
-    if found is None:
-        keys = set(Standing.objects.values_list("scope", flat=True).distinct().order_by())
-        settings_rows = dict(ScopeSettings.objects.values_list("scope", "title"))
-        keys |= set(settings_rows)
-        found = [
-            (k, scopes.label(k, settings_rows.get(k, ""))) for k in sorted(keys) if k != scopes.ALL
-        ]
-        cache.set(SCOPES_CACHE_KEY, found, 60)
-    return found
-
-
 def level_progress(points: int) -> dict:
     """The level for ``points``, the next one, and the percentage of the way to it."""
     levels = list(Level.objects.order_by("xp_threshold"))
@@ -510,32 +493,3 @@ def kudos_left(*, user) -> int:
 
     given = Kudos.objects.filter(giver=user, created_at__gte=kudos_week_start()).count()
     return max(0, settings.LEADERBOARD_KUDOS_WEEKLY_BUDGET - given)
-
-
-def top_mentors(*, days: int = 7, limit: int = 3) -> list[dict]:
-    """This week's top mentors by points earned in the last ``days`` days (the spotlight).
-
-    Only people who show on public boards are spotlighted.
-    """
-    since = timezone.now() - timedelta(days=days)
-    rows = (
-        PointsAward.objects.filter(
-            created_at__gte=since, user__show_on_leaderboards=True, user__is_active=True
-        )
-        .values("user")
-        .annotate(points=Sum("amount"))
-        .filter(points__gt=0)
-        .order_by("-points", "user")[:limit]
-    )
-    rows = list(rows)
-    from accounts.models import User
-
-    users = User.objects.in_bulk([r["user"] for r in rows])
-    return [
-        {
-            "user": users[r["user"]],
-            "points": r["points"],
-            "url": reverse("leaderboard:person", args=[r["user"]]),
-        }
-        for r in rows
-    ]

@@ -2,12 +2,12 @@
 
 from django import template
 
-from leaderboard import selectors
+from leaderboard import spotlight
 
 register = template.Library()
 
 
 @register.inclusion_tag("leaderboard/includes/top_mentors.html")
 def top_mentors(limit: int = 3):
-    """The weekly "top mentors" spotlight (last seven days, public names only)."""
-    return {"mentors": selectors.top_mentors(limit=limit)}
+    """The "top mentors" spotlight: this month's board, public names only."""
+    return {"mentors": spotlight.top_mentors(limit=limit)}

@@ -138,7 +138,7 @@ def test_profile_shows_level_badges_and_notifications_without_marking_them_read(
     assert Notification.objects.filter(user=user, read_at__isnull=True).exists()
 
 
-def test_top_mentors_spotlight_lists_this_weeks_public_top():
+def test_top_mentors_spotlight_lists_this_months_public_top():
     shy = UserFactory(first_name="Shy", last_name="Person", show_on_leaderboards=False)
     star = UserFactory(first_name="Star", last_name="Mentor")
     old = UserFactory(first_name="Old", last_name="Timer")
@@ -149,7 +149,8 @@ def test_top_mentors_spotlight_lists_this_weeks_public_top():
         amount=900,
         kind="x",
         source_key="a",
-        created_at=timezone.now() - timedelta(days=9),
+        # The last day of the month before: on that month's board, not this one's.
+        created_at=timezone.localtime().replace(day=1) - timedelta(days=1),
     )
     html = Template("{% load leaderboard_tags %}{% top_mentors %}").render(Context({}))
     assert "Star Mentor" in html
