@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.log_actions import log
 
 from accounts.models import Invitation, Team
 from accounts.services import invitation_create
@@ -27,19 +28,24 @@ class TeamViewSet(ModelViewSet):
 class InvitationCreateView(generic.CreateView):
     """Creating an invitation goes through the service, which checks the policy and e-mails it."""
 
+    def save_instance(self):
+        invitation = invitation_create(
+            email=self.form.cleaned_data["email"],
+            team=self.form.cleaned_data.get("team"),
+            invited_by=self.request.user,
+        )
+        log(invitation, "wagtail.create", user=self.request.user, content_changed=True)
+        return invitation
+
     def form_valid(self, form):
-        self.form = form
+        # Wagtail's form_valid saves through save_instance() (logged in the history); only the
+        # service's refusal is translated here, onto the form, keeping what was typed.
         try:
-            self.object = invitation_create(
-                email=form.cleaned_data["email"],
-                team=form.cleaned_data.get("team"),
-                invited_by=self.request.user,
-            )
+            return super().form_valid(form)
         except ValidationError as error:
             form.add_error(None, error)
             self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
-        return self.save_action()
 
     def get_success_message(self, instance):
         return f"Invitation sent to {instance.email}."

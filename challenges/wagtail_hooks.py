@@ -8,6 +8,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
 
 from accounts.models import Team
 from accounts.roles import is_ld_manager
@@ -15,6 +16,7 @@ from challenges import admin_views
 from challenges.models import ChallengePage, ChallengeWeek
 from challenges.services import week_save
 from challenges.services.weeks import overlap_errors, week_window_errors
+from config.widgets import LocalDateTimeInput
 
 
 class ChallengeWeekForm(WagtailAdminModelForm):
@@ -68,37 +70,52 @@ class ChallengeWeekForm(WagtailAdminModelForm):
                 self.add_error("challenges", message)
         return data
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at", "freeze_at"):
+            self.fields[name].widget = LocalDateTimeInput()
+
+
+def _errors_onto_form(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
 
 class _SaveThroughService:
-    """Create and edit save through ``week_save``; a refusal shows on the form, nothing lost."""
+    """Create and edit save through ``week_save`` in Wagtail's ``save_instance()`` and log the
+    change in Wagtail's history like any admin save; a refusal shows on the form, nothing lost."""
+
+    log_action = ""
+
+    def save_instance(self):
+        week = self.form.save(commit=False)
+        week = week_save(
+            week=week,
+            challenges=list(self.form.cleaned_data["challenges"]),
+            teams=list(self.form.cleaned_data["teams"]),
+        )
+        log(week, self.log_action, user=self.request.user, content_changed=True)
+        return week
 
     def form_valid(self, form):
-        self.form = form
-        week = form.save(commit=False)
+        # Wagtail's form_valid runs save_instance() in a transaction; only a refusal by the
+        # service (a race the form's own checks could not see) is translated here.
         try:
-            self.object = week_save(
-                week=week,
-                challenges=list(form.cleaned_data["challenges"]),
-                teams=list(form.cleaned_data["teams"]),
-            )
+            return super().form_valid(form)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, messages in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, messages)
-            else:
-                form.add_error(None, error.messages)
+            _errors_onto_form(form, error)
             return self.form_invalid(form)
-        response = self.save_action()
-        hook_response = self.run_after_hook()
-        return hook_response if hook_response is not None else response
 
 
 class WeekCreateView(_SaveThroughService, generic.CreateView):
-    pass
+    log_action = "wagtail.create"
 
 
 class WeekEditView(_SaveThroughService, generic.EditView):
-    pass
+    log_action = "wagtail.edit"
 
 
 class ChallengeWeekViewSet(ModelViewSet):

@@ -3,6 +3,7 @@
 from django import forms
 
 from accounts.models import Team, User
+from config.widgets import DueDateInput
 from courses.models import SkillModulePage
 
 
@@ -30,7 +31,7 @@ class AssignmentForm(forms.Form):
         help_text="Leave empty when assigning to a team.",
     )
     due_date = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DueDateInput(),
         error_messages={
             "required": "Choose a due date.",
             "invalid": "Enter the due date as YYYY-MM-DD.",
@@ -58,7 +59,7 @@ class AssignmentDueDateForm(forms.Form):
     """Move an assignment's due date."""
 
     due_date = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DueDateInput(),
         error_messages={
             "required": "Choose a due date.",
             "invalid": "Enter the due date as YYYY-MM-DD.",
