@@ -1,18 +1,25 @@
 """Demo curriculum for ``manage.py seed_demo``: /skills/, ten modules, their lessons, assignments.
 
+The modules are data, one JSON file each in ``courses/demo_content/`` (read in file-name order),
+so the L&D team can edit a lesson without touching Python. A lesson's ``body`` is the lesson's
+StreamField as Wagtail stores it: a list of ``{"type": ..., "value": ...}`` blocks.
+
 Idempotent: pages are created only when missing (found by slug), with one published revision
 each, so a second run changes nothing. Block ids are derived from the slugs, so they are stable.
 """
 
 import datetime
+import json
 import uuid
+from pathlib import Path
 
 from django.utils import timezone
+from wagtail.models import Site
 
 from accounts.models import Team, User
-from courses.demo_content import MODULES
 from courses.models import Assignment, LessonPage, Skill, SkillIndexPage, SkillModulePage
-from home.models import HomePage
+
+CONTENT = Path(__file__).resolve().parent / "demo_content"
 
 INDEX_INTRO = (
     "<p>Short, practical modules on the nine skills of a good AI mentor. Start with the "
@@ -33,21 +40,25 @@ def _publish(parent, page):
     return page
 
 
-def _body(module_slug: str, lesson_slug: str, blocks: list[tuple]) -> list[dict]:
+def modules() -> list[dict]:
+    """The demo modules, one JSON file each, in file-name order (the order they are listed in)."""
+    return [json.loads(path.read_text("utf-8")) for path in sorted(CONTENT.glob("*.json"))]
+
+
+def _body(module_slug: str, lesson_slug: str, blocks: list[dict]) -> list[dict]:
     return [
         {
-            "type": block_type,
-            "value": value,
+            **block,
             "id": str(
                 uuid.uuid5(uuid.NAMESPACE_URL, f"apprentice/{module_slug}/{lesson_slug}/{i}")
             ),
         }
-        for i, (block_type, value) in enumerate(blocks)
+        for i, block in enumerate(blocks)
     ]
 
 
 def seed(*, stdout) -> None:
-    home = HomePage.objects.get(depth=2)
+    home = Site.objects.get(is_default_site=True).root_page
     index = SkillIndexPage.objects.child_of(home).first()
     if index is None:
         index = _publish(
@@ -55,34 +66,35 @@ def seed(*, stdout) -> None:
         )
     skills = {skill.slug: skill for skill in Skill.objects.all()}
     lessons_created = 0
-    for slug, title, skill, level, minutes, points, summary, lessons in MODULES:
-        module = SkillModulePage.objects.child_of(index).filter(slug=slug).first()
+    specs = modules()
+    for spec in specs:
+        module = SkillModulePage.objects.child_of(index).filter(slug=spec["slug"]).first()
         if module is None:
             module = _publish(
                 index,
                 SkillModulePage(
-                    title=title,
-                    slug=slug,
-                    skill=skills.get(skill) if skill else None,
-                    level=level,
-                    estimated_minutes=minutes,
-                    completion_points=points,
-                    summary=summary,
+                    title=spec["title"],
+                    slug=spec["slug"],
+                    skill=skills.get(spec["skill"]) if spec["skill"] else None,
+                    level=spec["level"],
+                    estimated_minutes=spec["minutes"],
+                    completion_points=spec["points"],
+                    summary=spec["summary"],
                 ),
             )
         existing = set(LessonPage.objects.child_of(module).values_list("slug", flat=True))
-        for lesson_slug, lesson_title, lesson_minutes, lesson_summary, blocks in lessons:
-            if lesson_slug in existing:
+        for lesson in spec["lessons"]:
+            if lesson["slug"] in existing:
                 continue
             _publish(
                 module,
                 LessonPage(
-                    title=lesson_title,
-                    slug=lesson_slug,
-                    summary=lesson_summary,
-                    estimated_minutes=lesson_minutes,
+                    title=lesson["title"],
+                    slug=lesson["slug"],
+                    summary=lesson["summary"],
+                    estimated_minutes=lesson["minutes"],
                     completion_points=10,
-                    body=_body(slug, lesson_slug, blocks),
+                    body=_body(spec["slug"], lesson["slug"], lesson["body"]),
                 ),
             )
             lessons_created += 1
@@ -102,6 +114,6 @@ def seed(*, stdout) -> None:
             defaults={"due_date": today + datetime.timedelta(days=due_in), "assigned_by": manager},
         )
     stdout.write(
-        f"Courses: {len(MODULES)} modules at {index.url}, {lessons_created} new lessons, "
+        f"Courses: {len(specs)} modules at {index.url}, {lessons_created} new lessons, "
         f"{len(ASSIGNMENTS)} assignments."
     )
