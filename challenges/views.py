@@ -10,7 +10,7 @@ import contextlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -41,6 +41,7 @@ from challenges.models import (
 )
 from challenges.models.pages import STEPS
 from challenges.rubric import RUBRIC, word_diff
+from config.errors import ApplicationError, messages_add
 from config.input_guard import InputRefused, json_body
 from config.ratelimit import rate_limited
 from mentoring.ai import AIUnavailable
@@ -75,7 +76,7 @@ def _submit_step(request, challenge, *, step, form, save, invalid, done):
     if form.is_valid():
         try:
             save(form.cleaned_data)
-        except ValidationError as exc:
+        except ApplicationError as exc:
             errors = exc.messages
     else:
         errors = [invalid]
@@ -89,7 +90,7 @@ def _rerender(request, challenge, *, step, errors, form=None, observe_data=None)
     """Show the challenge page again with the user's input and what was wrong with it."""
     data = _post_dict(request.POST)
     # An oversized input is still shown back below, just not kept as a draft.
-    with contextlib.suppress(ValidationError):
+    with contextlib.suppress(ApplicationError):
         services.draft_save(user=request.user, challenge=challenge, step=step, data=data)
     context = challenge.get_context(request)
     if form is not None:
@@ -139,7 +140,7 @@ def observe_submit(request, page_id: int):
     flags = _flags_from_post(challenge, request.POST)
     try:
         services.flags_submit(user=request.user, challenge=challenge, flags=flags)
-    except ValidationError as exc:
+    except ApplicationError as exc:
         return _rerender(
             request,
             challenge,
@@ -209,8 +210,10 @@ def test_submit(request, page_id: int):
                 must_not=data["must_not"],
                 client_token=data["client_token"],
             )
-        except (ValidationError, AIUnavailable) as exc:
-            errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        except ApplicationError as exc:
+            errors = exc.messages
+        except AIUnavailable as exc:
+            errors = [str(exc)]
     else:
         errors = ["Please write the input and what a good answer must and must not do."]
     if errors:
@@ -232,8 +235,8 @@ def testcase_judge(request, pk: int):
                 judge=request.user, test_case=test_case, verdict=form.cleaned_data["verdict"]
             )
             messages.success(request, "Thank you: your verdict is recorded.")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        except ApplicationError as exc:
+            messages_add(request, exc)
     if test_case.user_id == request.user.pk:
         return _back(test_case.challenge.specific, "test")
     return HttpResponseRedirect("/challenge/reviews/#judge")
@@ -284,8 +287,8 @@ def draft_save(request, page_id: int, step: str):
         )
     try:
         draft = services.draft_save(user=request.user, challenge=challenge, step=step, data=data)
-    except ValidationError as exc:
-        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    except ApplicationError as exc:
+        return JsonResponse({"error": exc.message}, status=400)
     return JsonResponse({"saved_at": draft.updated_at.isoformat()})
 
 
@@ -306,15 +309,19 @@ def review_queue(request):
 @require_http_methods(["GET", "POST"])
 def review_correction(request, pk: int):
     correction = get_object_or_404(Correction.objects.select_related("challenge"), pk=pk)
-    if correction.user_id == request.user.pk:
-        return _refuse(request, "You cannot review your own correction.")
+    refusal = None
+    try:
+        services.review_check(reviewer=request.user, correction=correction)
+    except PermissionDenied as exc:
+        return _refuse(request, str(exc))
+    except ApplicationError as exc:
+        refusal = exc
     challenge = correction.challenge.specific
-    already = correction.reviews.filter(reviewer=request.user).exists()
     form = ReviewForm(request.POST or None)
     errors = []
     if request.method == "POST":
-        if already:
-            errors = ["You have already reviewed this correction; each person reviews it once."]
+        if refusal is not None:
+            errors = refusal.messages
         elif form.is_valid():
             try:
                 services.review_submit(
@@ -326,7 +333,7 @@ def review_correction(request, pk: int):
                 cache.delete(waiting_reviews_key(request.user.pk))
                 messages.success(request, "Review submitted. Thank you!")
                 return HttpResponseRedirect("/challenge/reviews/")
-            except ValidationError as exc:
+            except ApplicationError as exc:
                 errors = exc.messages
         else:
             errors = ["Give each of the four criteria a score from 1 to 5."]
@@ -340,7 +347,7 @@ def review_correction(request, pk: int):
             "criteria": [(form[c], sorted(RUBRIC[c].items())) for c in Review.CRITERIA],
             "diff": word_diff(challenge.output, correction.text),
             "errors": errors,
-            "already": already,
+            "already": refusal is not None,
             "is_ld": is_ld(request.user),
         },
         status=400 if errors else 200,
@@ -393,8 +400,10 @@ def context_endorse(request, pk: int):
             messages.success(request, "Endorsed.")
         else:
             messages.info(request, "You had already endorsed this note.")
-    except (PermissionDenied, ValidationError) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    except ApplicationError as exc:
+        messages_add(request, exc)
     return HttpResponseRedirect("/challenge/library/#pending")
 
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Team, User
+from config.errors import ApplicationError
 from courses.models import (
     Assignment,
     LessonPage,
@@ -23,18 +24,12 @@ from courses.models import (
 from leaderboard.services import points_award
 
 REFLECTION_MAX_LENGTH = 5000
+PAST_DUE_DATE = "The due date is in the past; choose today or a later date."
 
 
-class CoursesError(Exception):
-    """A request the rules refuse; ``message`` is a full sentence to show the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class QuizInputError(CoursesError):
-    """A quiz submission that cannot be graded. ``errors`` maps question index to a message."""
+class QuizInputError(ApplicationError):
+    """A quiz submission that cannot be graded. ``errors`` maps question index to a message
+    (the one refinement of ApplicationError: a quiz shows an error on each question)."""
 
     def __init__(self, errors: dict[str, str]):
         super().__init__("Some answers are missing or unknown; see the questions marked below.")
@@ -58,7 +53,7 @@ def lesson_complete(*, user: User, lesson: LessonPage, via: str = "manual") -> L
     A manual completion is refused for a lesson with a quiz: passing the quiz completes it.
     """
     if via == "manual" and lesson.quiz_blocks():
-        raise CoursesError("Pass the quiz in this lesson to complete it.")
+        raise ApplicationError("Pass the quiz in this lesson to complete it.")
     module = lesson.get_parent().specific
     with transaction.atomic():
         try:
@@ -206,9 +201,9 @@ def reflection_save(
         raise LookupError(block_id)
     text = text.strip()
     if not text:
-        raise CoursesError("Write a few words before saving your reflection.")
+        raise ApplicationError("Write a few words before saving your reflection.")
     if len(text) > REFLECTION_MAX_LENGTH:
-        raise CoursesError(
+        raise ApplicationError(
             f"Your reflection is {len(text)} characters long; please keep it under "
             f"{REFLECTION_MAX_LENGTH}."
         )
@@ -233,15 +228,17 @@ def assignment_create(
 ) -> Assignment:
     """Assign ``module`` to a team or one person by ``due_date``; re-assigning moves the date."""
     if (team is None) == (user is None):
-        raise CoursesError("Choose either a team or a person to assign the module to.")
+        raise ApplicationError("Choose either a team or a person to assign the module to.")
     if team is not None and not team.is_active:
-        raise CoursesError(f"The team “{team.name}” is inactive; choose an active team.")
+        raise ApplicationError(f"The team “{team.name}” is inactive; choose an active team.")
     if user is not None and not user.is_active:
-        raise CoursesError(f"{user.public_name} has left; choose someone with an active account.")
+        raise ApplicationError(
+            f"{user.public_name} has left; choose someone with an active account."
+        )
     if not module.live:
-        raise CoursesError("Publish the module before assigning it.")
+        raise ApplicationError("Publish the module before assigning it.")
     if due_date < timezone.localdate():
-        raise CoursesError("The due date is in the past; choose today or a later date.")
+        raise ApplicationError(PAST_DUE_DATE, field="due_date")
     target = {"team": team} if team is not None else {"user": user}
     with transaction.atomic():
         assignment, _ = Assignment.objects.update_or_create(
@@ -256,7 +253,7 @@ def assignment_update(*, assignment: Assignment, due_date: datetime.date, by: Us
     """Move an assignment's due date (the module and who it is for stay: withdraw and re-assign
     to change those)."""
     if due_date < timezone.localdate():
-        raise CoursesError("The due date is in the past; choose today or a later date.")
+        raise ApplicationError(PAST_DUE_DATE, field="due_date")
     Assignment.objects.filter(pk=assignment.pk).update(due_date=due_date, assigned_by=by)
     assignment.refresh_from_db()
     return assignment

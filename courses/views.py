@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import is_ld_manager
+from config.errors import ApplicationError, form_add, messages_add
 from courses import selectors, services
 from courses.forms import AssignmentDueDateForm, AssignmentForm
 from courses.models import Assignment, LessonPage, ModuleCompletion, SkillModulePage
@@ -73,8 +74,8 @@ def lesson_mark_complete(request, lesson_id: int):
     lesson = _live_lesson(lesson_id)
     try:
         completion = services.lesson_complete(user=request.user, lesson=lesson)
-    except services.CoursesError as error:
-        messages.error(request, error.message)
+    except ApplicationError as error:
+        messages_add(request, error)
         return redirect(lesson.url)
     if not completion.created:
         messages.info(request, "You have already completed this lesson.")
@@ -91,7 +92,7 @@ def reflection_save(request, lesson_id: int, block_id: str):
         services.reflection_save(user=request.user, lesson=lesson, block_id=block_id, text=text)
     except LookupError:
         raise Http404("This lesson has no such reflection prompt.") from None
-    except services.CoursesError as error:
+    except ApplicationError as error:
         extra = {
             "reflection_drafts": {block_id: text},
             "reflection_errors": {block_id: error.message},
@@ -133,8 +134,8 @@ def assignments(request):
                 due_date=data["due_date"],
                 assigned_by=request.user,
             )
-        except services.CoursesError as error:
-            form.add_error(None, error.message)
+        except ApplicationError as error:
+            form_add(form, error)
         else:
             target = assignment.team or assignment.user.public_name
             messages.success(
@@ -175,8 +176,8 @@ def assignment_edit(request, pk: int):
             services.assignment_update(
                 assignment=assignment, due_date=form.cleaned_data["due_date"], by=request.user
             )
-        except services.CoursesError as error:
-            form.add_error("due_date", error.message)
+        except ApplicationError as error:
+            form_add(form, error)
         else:
             messages.success(
                 request,

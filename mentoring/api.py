@@ -8,7 +8,6 @@ the cache, so several workers sharing Redis count together; a cache outage lets 
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -63,18 +62,16 @@ def feedback_create(request, payload: FeedbackIn):
         return Status(404, {"detail": f"There is no AI system “{payload.system[:60]}”."})
     if _over_limit(request.user):
         return Status(429, {"detail": "Too many reports this hour; try again later."})
-    try:
-        report = report_create(
-            reporter=request.user,
-            system=system,
-            asked=payload.asked,
-            answer=payload.answer,
-            where=payload.where,
-            has_personal_data=payload.has_personal_data,
-            via="api",
-        )
-    except ValidationError as exc:
-        return Status(400, {"detail": " ".join(exc.messages)})
+    # A refusal (ApplicationError) is answered 400 by config/api.py's handler.
+    report = report_create(
+        reporter=request.user,
+        system=system,
+        asked=payload.asked,
+        answer=payload.answer,
+        where=payload.where,
+        has_personal_data=payload.has_personal_data,
+        via="api",
+    )
     return Status(
         201,
         {

@@ -3,22 +3,17 @@ queue, publishing guidance, and an employee's contributions. Thin: services deci
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.errors import ApplicationError, form_add, messages_add
 from mentoring import forms, selectors
 from mentoring.charts import pass_rate_chart
 from mentoring.models import AISystem, EvalCase, EvalVerdict, FieldReport, SystemContextNote
 from mentoring.services import evals, feedback, guidance, triage
 from mentoring.services.common import is_owner, require_owner
-
-
-def _errors(exc: Exception) -> list[str]:
-    if isinstance(exc, ValidationError):
-        return exc.messages
-    return [str(exc)]
 
 
 def _run(request, form, action, *, success: str) -> bool:
@@ -30,9 +25,11 @@ def _run(request, form, action, *, success: str) -> bool:
         return False
     try:
         action(form.cleaned_data)
-    except (ValidationError, PermissionDenied) as exc:
-        for message in _errors(exc):
-            messages.error(request, message)
+    except ApplicationError as exc:
+        messages_add(request, exc)
+        return False
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
         return False
     messages.success(request, success)
     return True
@@ -69,9 +66,8 @@ def report_new(request):
                     has_personal_data=data["has_personal_data"],
                     via=data["via"],
                 )
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+            except ApplicationError as exc:
+                form_add(form, exc)
             else:
                 messages.success(
                     request, "Thank you: your report is in. Now flag what is wrong with it."
@@ -190,7 +186,7 @@ def report_decide(request, pk: int):
         else:
             into = FieldReport.objects.filter(pk=d["into"] or 0).first()
             if into is None:
-                raise ValidationError("Give the number of the report to merge into.")
+                raise ApplicationError("Give the number of the report to merge into.")
             triage.report_merge(report=report, into=into, by=request.user, reason=d["reason"])
 
     _run(request, forms.DecisionForm(request.POST), decide, success="Decision recorded.")

@@ -1,6 +1,11 @@
-"""Helpers shared by the step services: points per step, skills, step checks."""
+"""Helpers shared by the step services: points per step, skills, step checks, step records."""
 
-from django.core.exceptions import ValidationError
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+
+from challenges.services.drafts import draft_discard
+from config.errors import ApplicationError
 
 # Points (beyond the challenge's own ``points``, which rewards Observe and Correct).
 REVIEW_POINTS = 10
@@ -31,17 +36,58 @@ def primary_skill(challenge) -> str:
 
 def require_open(challenge, step: str) -> None:
     if not getattr(challenge, f"open_{step}"):
-        raise ValidationError(f"The {step.title()} step of this challenge is closed.")
+        raise ApplicationError(f"The {step.title()} step of this challenge is closed.")
 
 
 def check_length(value: str, *, label: str, minimum: int, maximum: int) -> str:
     value = (value or "").strip()
     if len(value) < minimum:
         if not value:
-            raise ValidationError(f"{label} is required.")
-        raise ValidationError(f"{label} is too short: write at least {minimum} characters.")
+            raise ApplicationError(f"{label} is required.")
+        raise ApplicationError(f"{label} is too short: write at least {minimum} characters.")
     if len(value) > maximum:
-        raise ValidationError(
+        raise ApplicationError(
             f"{label} is too long: {len(value)} characters, the limit is {maximum}."
         )
     return value
+
+
+def length_errors(*fields: tuple[str, str, int, int]) -> list[str]:
+    """Every length problem of ``(label, value, minimum, maximum)`` fields, as sentences."""
+    errors = []
+    for label, value, minimum, maximum in fields:
+        try:
+            check_length(value, label=label, minimum=minimum, maximum=maximum)
+        except ApplicationError as exc:
+            errors.extend(exc.messages)
+    return errors
+
+
+def step_record_create(
+    model,
+    *,
+    user,
+    challenge,
+    step: str,
+    lookup: dict,
+    fields: dict,
+    then: Callable | None = None,
+):
+    """Create the user's record of a step (and ``then(record)``) and discard their draft of it,
+    in one transaction.
+
+    The record's unique constraint (per user and challenge, or per client token: ``lookup``)
+    decides a race between two submits: the loser returns the winner's record unchanged, so a
+    double click is stored, and counted, once.
+    """
+    try:
+        with transaction.atomic():
+            record = model.objects.create(
+                user=user, challenge=challenge, team=user.current_team, **fields
+            )
+            if then is not None:
+                then(record)
+            draft_discard(user=user, challenge=challenge, step=step)
+    except IntegrityError:
+        return model.objects.get(**lookup)
+    return record

@@ -2,7 +2,7 @@
 
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -12,10 +12,12 @@ from challenges.models import ChallengePage, ContextNote, Endorsement
 from challenges.services.common import (
     CONTEXT_APPROVED_POINTS,
     STEP_SKILLS,
-    check_length,
+    length_errors,
     require_open,
+    step_record_create,
 )
 from challenges.services.weeks import week_id_for
+from config.errors import ApplicationError
 from leaderboard.services import points_award
 
 
@@ -37,32 +39,23 @@ def context_note_submit(
     errors = []
     if kind not in dict(ContextNote.KIND_CHOICES):
         errors.append("Choose what kind of context this is.")
-    for label, value, low, high in (("The title", title, 5, 150), ("The note", text, 20, 3000)):
-        try:
-            check_length(value, label=label, minimum=low, maximum=high)
-        except ValidationError as exc:
-            errors.extend(exc.messages)
+    errors += length_errors(("The title", title, 5, 150), ("The note", text, 20, 3000))
     if errors:
-        raise ValidationError(errors)
-    from challenges.services.drafts import draft_discard
-
-    try:
-        with transaction.atomic():
-            note = ContextNote.objects.create(
-                user=user,
-                challenge=challenge,
-                team=user.current_team,
-                kind=kind,
-                title=title.strip(),
-                text=text.strip(),
-                client_token=client_token,
-            )
-            if skill_ids:
-                note.skills.set(skill_ids)
-            draft_discard(user=user, challenge=challenge, step="context")
-    except IntegrityError:
-        return ContextNote.objects.get(user=user, client_token=client_token)
-    return note
+        raise ApplicationError(errors)
+    return step_record_create(
+        ContextNote,
+        user=user,
+        challenge=challenge,
+        step="context",
+        lookup={"user": user, "client_token": client_token},
+        fields={
+            "kind": kind,
+            "title": title.strip(),
+            "text": text.strip(),
+            "client_token": client_token,
+        },
+        then=lambda note: note.skills.set(skill_ids) if skill_ids else None,
+    )
 
 
 def context_note_endorse(*, user, note: ContextNote) -> bool:
@@ -70,7 +63,7 @@ def context_note_endorse(*, user, note: ContextNote) -> bool:
     if note.user_id == user.pk:
         raise PermissionDenied("You cannot endorse your own context note.")
     if note.status == ContextNote.REJECTED:
-        raise ValidationError("This note was not approved, so it cannot be endorsed.")
+        raise ApplicationError("This note was not approved, so it cannot be endorsed.")
     try:
         with transaction.atomic():
             Endorsement.objects.create(note=note, user=user)

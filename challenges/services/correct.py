@@ -7,7 +7,7 @@ scores agree with the consensus at the time (per-criterion median of all reviews
 agreement bonus once.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,11 +21,13 @@ from challenges.services.common import (
     REQUIRED_REVIEWS,
     REVIEW_POINTS,
     STEP_SKILLS,
-    check_length,
+    length_errors,
     primary_skill,
     require_open,
+    step_record_create,
 )
 from challenges.services.weeks import week_id_for
+from config.errors import ApplicationError
 from leaderboard.services import points_award
 
 TEXT_LIMITS = (20, 5000)
@@ -39,41 +41,20 @@ def correction_submit(*, user, challenge: ChallengePage, text: str, rationale: s
     if existing is not None:
         return existing
     require_open(challenge, "correct")
-    errors = []
-    try:
-        text = check_length(
-            text, label="Your rewrite", minimum=TEXT_LIMITS[0], maximum=TEXT_LIMITS[1]
-        )
-        if text == challenge.output.strip():
-            errors.append("Your rewrite is the same as the AI output. Change what is wrong.")
-    except ValidationError as exc:
-        errors.extend(exc.messages)
-    try:
-        rationale = check_length(
-            rationale,
-            label="Your explanation",
-            minimum=RATIONALE_LIMITS[0],
-            maximum=RATIONALE_LIMITS[1],
-        )
-    except ValidationError as exc:
-        errors.extend(exc.messages)
+    errors = length_errors(("Your rewrite", text, *TEXT_LIMITS))
+    if not errors and text.strip() == challenge.output.strip():
+        errors.append("Your rewrite is the same as the AI output. Change what is wrong.")
+    errors += length_errors(("Your explanation", rationale, *RATIONALE_LIMITS))
     if errors:
-        raise ValidationError(errors)
-    from challenges.services.drafts import draft_discard
-
-    try:
-        with transaction.atomic():
-            correction = Correction.objects.create(
-                user=user,
-                challenge=challenge,
-                team=user.current_team,
-                text=text,
-                rationale=rationale,
-            )
-            draft_discard(user=user, challenge=challenge, step="correct")
-    except IntegrityError:
-        return Correction.objects.get(user=user, challenge=challenge)
-    return correction
+        raise ApplicationError(errors)
+    return step_record_create(
+        Correction,
+        user=user,
+        challenge=challenge,
+        step="correct",
+        lookup={"user": user, "challenge": challenge},
+        fields={"text": text.strip(), "rationale": rationale.strip()},
+    )
 
 
 def _clean_scores(scores: dict[str, object]) -> dict[str, int]:
@@ -93,28 +74,41 @@ def _clean_scores(scores: dict[str, object]) -> dict[str, int]:
             errors.append(f"{labels[criterion]} needs a score from 1 to 5.")
         cleaned[criterion] = value
     if errors:
-        raise ValidationError(errors)
+        raise ApplicationError(errors)
     return cleaned
+
+
+OWN_CORRECTION = "You cannot review your own correction."
+ALREADY_REVIEWED = "You have already reviewed this correction; each person reviews it once."
+
+
+def review_check(*, reviewer, correction: Correction) -> None:
+    """Refuse a review of one's own correction (PermissionDenied: it is not theirs to review)
+    or a second review by the same person (ApplicationError).
+
+    The review page asks this before showing the form, so the rule is written once.
+    """
+    if correction.user_id == reviewer.pk:
+        raise PermissionDenied(OWN_CORRECTION)
+    if Review.objects.filter(correction=correction, reviewer=reviewer).exists():
+        raise ApplicationError(ALREADY_REVIEWED)
 
 
 def review_submit(
     *, reviewer, correction: Correction, scores: dict[str, object], comment: str = ""
 ) -> Review:
     """Record a peer review, award the reviewer, and settle consensus and the author's points."""
-    if correction.user_id == reviewer.pk:
-        raise PermissionDenied("You cannot review your own correction.")
-    if Review.objects.filter(correction=correction, reviewer=reviewer).exists():
-        raise ValidationError(
-            "You have already reviewed this correction; each person reviews it once."
-        )
+    review_check(reviewer=reviewer, correction=correction)
     cleaned = _clean_scores(scores)
     comment = (comment or "").strip()
     if min(cleaned.values()) < 3 and not comment:
-        raise ValidationError(
+        raise ApplicationError(
             "Please add a comment: any score below 3 needs a sentence on what to improve."
         )
     if len(comment) > COMMENT_LIMIT:
-        raise ValidationError(f"Your comment is too long: the limit is {COMMENT_LIMIT} characters.")
+        raise ApplicationError(
+            f"Your comment is too long: the limit is {COMMENT_LIMIT} characters."
+        )
     challenge = correction.challenge
     try:
         with transaction.atomic():
@@ -140,9 +134,7 @@ def review_submit(
             )
             _settle(locked, challenge)
     except IntegrityError as exc:
-        raise ValidationError(
-            "You have already reviewed this correction; each person reviews it once."
-        ) from exc
+        raise ApplicationError(ALREADY_REVIEWED) from exc
     correction.refresh_from_db()
     return review
 

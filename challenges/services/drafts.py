@@ -2,11 +2,11 @@
 
 import re
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from challenges.models import ChallengePage, Draft
 from challenges.models.pages import STEPS
+from config.errors import ApplicationError
 
 MAX_DRAFT_CHARS = 20_000
 MAX_DRAFT_FIELDS = 200
@@ -23,9 +23,9 @@ def _text(value, *, key: str) -> str:
     elif isinstance(value, int | float):
         value = str(value)
     if not isinstance(value, str):
-        raise ValidationError(f"The draft field “{key[:40]}” must be text.")
+        raise ApplicationError(f"The draft field “{key[:40]}” must be text.")
     if _UNSTORABLE.search(value):
-        raise ValidationError(
+        raise ApplicationError(
             f"The draft field “{key[:40]}” contains a character the site cannot store."
         )
     return value
@@ -34,13 +34,13 @@ def _text(value, *, key: str) -> str:
 def draft_data_clean(*, step: str, data) -> dict[str, str | list[str]]:
     """The draft as it may be stored: text values (lists only for multi-valued fields), bounded.
 
-    Raises ValidationError with a sentence for anything else, so a bad draft is refused when it
+    Raises ApplicationError with a sentence for anything else, so a bad draft is refused when it
     is saved instead of breaking the page that loads it.
     """
     if not isinstance(data, dict):
-        raise ValidationError("A draft must be an object of field names and values.")
+        raise ApplicationError("A draft must be an object of field names and values.")
     if len(data) > MAX_DRAFT_FIELDS:
-        raise ValidationError("This draft has too many fields to save.")
+        raise ApplicationError("This draft has too many fields to save.")
     multi = MULTI_VALUED.get(step, frozenset())
     clean: dict[str, str | list[str]] = {}
     size = 0
@@ -52,7 +52,7 @@ def draft_data_clean(*, step: str, data) -> dict[str, str | list[str]]:
             value = [_text(v, key=key) for v in value[:MAX_LIST_ITEMS]]
             size += sum(len(v) for v in value)
         elif isinstance(value, list):
-            raise ValidationError(
+            raise ApplicationError(
                 f"The field “{key[:40]}” was sent more than once; each field is sent once."
             )
         else:
@@ -61,7 +61,7 @@ def draft_data_clean(*, step: str, data) -> dict[str, str | list[str]]:
         size += len(key)
         clean[key] = value
     if size > MAX_DRAFT_CHARS:
-        raise ValidationError(
+        raise ApplicationError(
             f"This draft is longer than {MAX_DRAFT_CHARS} characters and was not saved."
         )
     return clean
@@ -76,7 +76,7 @@ def draft_data_usable(*, step: str, data) -> dict[str, str | list[str]]:
     for key, value in list(data.items())[:MAX_DRAFT_FIELDS]:
         try:
             usable.update(draft_data_clean(step=step, data={key: value}))
-        except ValidationError:
+        except ApplicationError:
             continue
     return usable
 
@@ -87,7 +87,7 @@ def draft_save(*, user, challenge: ChallengePage, step: str, data: dict) -> Draf
     Values are strings, or lists of strings for multi-valued fields; the size is bounded.
     """
     if step not in STEPS:
-        raise ValidationError("Unknown step.")
+        raise ApplicationError("Unknown step.")
     clean = draft_data_clean(step=step, data=data)
     draft, _ = Draft.objects.update_or_create(
         user=user,

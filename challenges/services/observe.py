@@ -2,13 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-
 from challenges import scoring
 from challenges.models import ChallengePage, Flag, FlagSubmission, FlawCategory
-from challenges.services.common import primary_skill, require_open
+from challenges.services.common import primary_skill, require_open, step_record_create
 from challenges.services.weeks import week_id_for
+from config.errors import ApplicationError
 from leaderboard.services import points_award
 
 MAX_FLAGS = 30
@@ -64,7 +62,7 @@ def flags_submit(*, user, challenge: ChallengePage, flags: list[FlagInput]) -> F
     require_open(challenge, "observe")
     errors = validate_flags(challenge=challenge, flags=flags)
     if errors:
-        raise ValidationError(errors)
+        raise ApplicationError(errors)
     answer_key = [f for f in challenge.flaws.all() if f.span is not None]
     result = scoring.score_flags(
         [scoring.FlagIn(scoring.Span(f.start, f.end), f.category_id) for f in flags],
@@ -76,46 +74,46 @@ def flags_submit(*, user, challenge: ChallengePage, flags: list[FlagInput]) -> F
     )
     matches = {m.flag_index: m for m in result.matches}
     points = result.points(challenge.points)
-    try:
-        with transaction.atomic():
-            submission = FlagSubmission.objects.create(
+
+    def flags_and_points(submission: FlagSubmission) -> None:
+        Flag.objects.bulk_create(
+            Flag(
+                submission=submission,
                 user=user,
                 challenge=challenge,
-                team=user.current_team,
-                recall=result.recall,
-                precision=result.precision,
-                score=result.score,
-                points=points,
+                start=f.start,
+                end=f.end,
+                quote=challenge.output[f.start : f.end],
+                category_id=f.category_id,
+                note=f.note.strip(),
+                matched_flaw_id=matches[i].flaw_key if i in matches else None,
+                credit=matches[i].credit if i in matches else 0,
             )
-            Flag.objects.bulk_create(
-                Flag(
-                    submission=submission,
-                    user=user,
-                    challenge=challenge,
-                    start=f.start,
-                    end=f.end,
-                    quote=challenge.output[f.start : f.end],
-                    category_id=f.category_id,
-                    note=f.note.strip(),
-                    matched_flaw_id=matches[i].flaw_key if i in matches else None,
-                    credit=matches[i].credit if i in matches else 0,
-                )
-                for i, f in enumerate(flags)
+            for i, f in enumerate(flags)
+        )
+        if points:
+            points_award(
+                user=user,
+                amount=points,
+                kind="challenge.flags",
+                source_key=f"challenge:{challenge.pk}:flags:user:{user.pk}",
+                skill=primary_skill(challenge),
+                week_id=week_id_for(challenge.pk, user=user),
+                reason=f"Flags on “{challenge.title}”: {round(result.score * 100)}% score.",
             )
-            if points:
-                points_award(
-                    user=user,
-                    amount=points,
-                    kind="challenge.flags",
-                    source_key=f"challenge:{challenge.pk}:flags:user:{user.pk}",
-                    skill=primary_skill(challenge),
-                    week_id=week_id_for(challenge.pk, user=user),
-                    reason=f"Flags on “{challenge.title}”: {round(result.score * 100)}% score.",
-                )
-            from challenges.services.drafts import draft_discard
 
-            draft_discard(user=user, challenge=challenge, step="observe")
-    except IntegrityError:
-        # A concurrent submit won the race; its result stands.
-        return FlagSubmission.objects.get(user=user, challenge=challenge)
-    return submission
+    # A concurrent submit that wins the race stands; this one returns it.
+    return step_record_create(
+        FlagSubmission,
+        user=user,
+        challenge=challenge,
+        step="observe",
+        lookup={"user": user, "challenge": challenge},
+        fields={
+            "recall": result.recall,
+            "precision": result.precision,
+            "score": result.score,
+            "points": points,
+        },
+        then=flags_and_points,
+    )

@@ -1,12 +1,19 @@
 """Reflect: reflections (private or shared) and upvotes in the insights feed."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from challenges.models import ChallengePage, Reflection, Upvote
-from challenges.services.common import STEP_SKILLS, UPVOTE_POINTS, check_length, require_open
+from challenges.services.common import (
+    STEP_SKILLS,
+    UPVOTE_POINTS,
+    length_errors,
+    require_open,
+    step_record_create,
+)
 from challenges.services.weeks import week_id_for
+from config.errors import ApplicationError
 from leaderboard.services import points_award
 
 
@@ -24,36 +31,26 @@ def reflection_submit(
     if existing is not None:
         return existing
     require_open(challenge, "reflect")
-    errors = []
-    for label, value, low, high in (
-        ("What changed", what_changed, 10, 2000),
-        ("What remains", what_remains, 10, 2000),
-    ):
-        try:
-            check_length(value, label=label, minimum=low, maximum=high)
-        except ValidationError as exc:
-            errors.extend(exc.messages)
+    errors = length_errors(
+        ("What changed", what_changed, 10, 2000), ("What remains", what_remains, 10, 2000)
+    )
     if len((tip or "").strip()) > 1000:
         errors.append("Your tip is too long: the limit is 1000 characters.")
     if errors:
-        raise ValidationError(errors)
-    from challenges.services.drafts import draft_discard
-
-    try:
-        with transaction.atomic():
-            reflection = Reflection.objects.create(
-                user=user,
-                challenge=challenge,
-                team=user.current_team,
-                what_changed=what_changed.strip(),
-                what_remains=what_remains.strip(),
-                tip=(tip or "").strip(),
-                shared=shared,
-            )
-            draft_discard(user=user, challenge=challenge, step="reflect")
-    except IntegrityError:
-        return Reflection.objects.get(user=user, challenge=challenge)
-    return reflection
+        raise ApplicationError(errors)
+    return step_record_create(
+        Reflection,
+        user=user,
+        challenge=challenge,
+        step="reflect",
+        lookup={"user": user, "challenge": challenge},
+        fields={
+            "what_changed": what_changed.strip(),
+            "what_remains": what_remains.strip(),
+            "tip": (tip or "").strip(),
+            "shared": shared,
+        },
+    )
 
 
 def reflection_upvote(*, user, reflection: Reflection) -> bool:

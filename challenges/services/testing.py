@@ -9,7 +9,7 @@ winner.
 
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,10 +29,12 @@ from challenges.services.common import (
     JUDGEMENT_POINTS,
     REQUIRED_PEER_JUDGEMENTS,
     STEP_SKILLS,
-    check_length,
+    length_errors,
     require_open,
+    step_record_create,
 )
 from challenges.services.weeks import week_id_for
+from config.errors import ApplicationError
 from leaderboard.kinds import BLIND_SPOT_KIND, FIRST_FINDER_KIND
 from leaderboard.services import points_award
 from mentoring.ai import AIResult, get_provider
@@ -69,41 +71,32 @@ def testcase_run(
     if existing is not None:
         return existing
     require_open(challenge, "test")
-    errors = []
-    for label, value, low, high in (
+    errors = length_errors(
         ("The test input", input_text, 10, 2000),
         ("What a good answer must do", must, 5, 1000),
         ("What a good answer must not do", must_not, 5, 1000),
-    ):
-        try:
-            check_length(value, label=label, minimum=low, maximum=high)
-        except ValidationError as exc:
-            errors.extend(exc.messages)
+    )
     if errors:
-        raise ValidationError(errors)
+        raise ApplicationError(errors)
     # The AI call happens outside any transaction: it can take seconds.
     result = _ask(challenge, input_text.strip(), provider)
-    from challenges.services.drafts import draft_discard
-
-    try:
-        with transaction.atomic():
-            test_case = TestCase.objects.create(
-                user=user,
-                challenge=challenge,
-                team=user.current_team,
-                input=input_text.strip(),
-                must=must.strip(),
-                must_not=must_not.strip(),
-                response=result.text,
-                provider=result.provider,
-                model=result.model,
-                behaviour_id=result.behaviour_id,
-                client_token=client_token,
-            )
-            draft_discard(user=user, challenge=challenge, step="test")
-    except IntegrityError:
-        return TestCase.objects.get(user=user, client_token=client_token)
-    return test_case
+    return step_record_create(
+        TestCase,
+        user=user,
+        challenge=challenge,
+        step="test",
+        lookup={"user": user, "client_token": client_token},
+        fields={
+            "input": input_text.strip(),
+            "must": must.strip(),
+            "must_not": must_not.strip(),
+            "response": result.text,
+            "provider": result.provider,
+            "model": result.model,
+            "behaviour_id": result.behaviour_id,
+            "client_token": client_token,
+        },
+    )
 
 
 SETTLED_OUTCOMES = {TestCase.BLIND_SPOT: "a blind spot was found", TestCase.PASSED: "the AI passed"}
@@ -112,21 +105,21 @@ SETTLED_OUTCOMES = {TestCase.BLIND_SPOT: "a blind spot was found", TestCase.PASS
 def testcase_judge(*, judge, test_case: TestCase, verdict: str) -> TestJudgement:
     """Record a pass/fail verdict; with enough peer verdicts, settle the test case.
 
-    Refused (ValidationError, nothing recorded, no points) for a second verdict by the same
+    Refused (ApplicationError, nothing recorded, no points) for a second verdict by the same
     judge and for a test case that is already settled: its outcome is final, so a late verdict
     would only be paid work that changes nothing. The status is read under the row lock, so a
     verdict racing the one that settles it is refused too.
     """
     if verdict not in (TestJudgement.PASS, TestJudgement.FAIL):
-        raise ValidationError("Choose pass or fail.")
+        raise ApplicationError("Choose pass or fail.")
     is_author = test_case.user_id == judge.pk
     if TestJudgement.objects.filter(test_case=test_case, judge=judge).exists():
-        raise ValidationError("You have already judged this test case.")
+        raise ApplicationError("You have already judged this test case.")
     try:
         with transaction.atomic():
             locked = TestCase.objects.select_for_update().get(pk=test_case.pk)
             if locked.status != TestCase.OPEN:
-                raise ValidationError(
+                raise ApplicationError(
                     f"This test case is already settled ({SETTLED_OUTCOMES[locked.status]}): "
                     "it takes no more verdicts, and judging it earns no points."
                 )
@@ -149,7 +142,7 @@ def testcase_judge(*, judge, test_case: TestCase, verdict: str) -> TestJudgement
                 )
             _settle(locked)
     except IntegrityError as exc:
-        raise ValidationError("You have already judged this test case.") from exc
+        raise ApplicationError("You have already judged this test case.") from exc
     test_case.refresh_from_db()
     return judgement
 

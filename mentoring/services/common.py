@@ -1,8 +1,9 @@
 """Who may act on a system, and the length checks every write shares."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from accounts.roles import is_ld_manager
+from config.errors import ApplicationError
 
 REPORT_POINTS = 30
 CONTEXT_POINTS = 20
@@ -29,10 +30,10 @@ def check_text(value: str, *, label: str, minimum: int = 1, maximum: int = 5000)
     value = (value or "").strip()
     if len(value) < minimum:
         if not value:
-            raise ValidationError(f"{label} is required.")
-        raise ValidationError(f"{label} is too short: write at least {minimum} characters.")
+            raise ApplicationError(f"{label} is required.")
+        raise ApplicationError(f"{label} is too short: write at least {minimum} characters.")
     if len(value) > maximum:
-        raise ValidationError(
+        raise ApplicationError(
             f"{label} is too long: {len(value)} characters, the limit is {maximum}."
         )
     return value

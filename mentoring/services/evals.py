@@ -7,10 +7,10 @@ is queued for peer judgement (verdict ``pending``); nothing pretends to judge it
 
 import re
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from config.errors import ApplicationError
 from mentoring.models import AISystem, EvalCase, EvalRun, EvalVerdict
 from mentoring.services.ask import PUBLISHED, pack_for, system_ask
 from mentoring.services.common import require_owner
@@ -121,7 +121,7 @@ def verdict_judge(*, verdict: EvalVerdict, by, passed: bool) -> EvalVerdict:
     with transaction.atomic():
         locked = EvalVerdict.objects.select_for_update().get(pk=verdict.pk)
         if locked.verdict != EvalVerdict.PENDING:
-            raise ValidationError("This answer was already judged.")
+            raise ApplicationError("This answer was already judged.")
         value = EvalVerdict.PASS if passed else EvalVerdict.FAIL
         EvalVerdict.objects.filter(pk=locked.pk).update(
             verdict=value, detail=f"Judged by an owner ({by.public_name})."

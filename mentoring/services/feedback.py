@@ -5,10 +5,11 @@ every report of their systems. Nothing here earns points: points come when owner
 (``mentoring.services.triage``).
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.text import slugify
 
+from config.errors import ApplicationError
 from mentoring.models import (
     FLAW_CATEGORIES,
     AISystem,
@@ -36,7 +37,7 @@ def report_create(
 ) -> FieldReport:
     """Log a field answer for ``system``; it waits in the owners' queue as *new*."""
     if via not in VIA:
-        raise ValidationError(f"Unknown channel “{via}”.")
+        raise ApplicationError(f"Unknown channel “{via}”.")
     errors = []
     checked = {}
     for key, label, value, low, high in (
@@ -45,13 +46,13 @@ def report_create(
     ):
         try:
             checked[key] = check_text(value, label=label, minimum=low, maximum=high)
-        except ValidationError as exc:
+        except ApplicationError as exc:
             errors.extend(exc.messages)
     where = (where or "").strip()
     if len(where) > 500:
         errors.append("Where it happened is too long: keep the URL or ticket id under 500.")
     if errors:
-        raise ValidationError(errors)
+        raise ApplicationError(errors)
     pack = published_pack(system)
     return FieldReport.objects.create(
         system=system,
@@ -74,18 +75,18 @@ def _require_open(user, report: FieldReport) -> None:
     if not can_work_on(user, report):
         raise PermissionDenied("Only the reporter and the system's owners can work on a report.")
     if report.status in (FieldReport.DUPLICATE, FieldReport.REJECTED):
-        raise ValidationError("This report is closed; its owners' reason is shown above.")
+        raise ApplicationError("This report is closed; its owners' reason is shown above.")
 
 
 def flag_add(*, user, report: FieldReport, quote: str, category: str) -> ReportFlag:
     """Flag a passage of the answer (``quote``, copied exactly) with a flaw category."""
     _require_open(user, report)
     if category not in dict(FLAW_CATEGORIES):
-        raise ValidationError("Choose a flaw category from the list.")
+        raise ApplicationError("Choose a flaw category from the list.")
     quote = check_text(quote, label="The flagged passage", maximum=2000).replace("\r\n", "\n")
     start = report.answer.find(quote)
     if start < 0:
-        raise ValidationError(
+        raise ApplicationError(
             "This passage does not occur in the answer. Copy it exactly (same spelling, "
             "punctuation and spaces)."
         )
@@ -103,7 +104,7 @@ def correction_save(*, user, report: FieldReport, text: str, rationale: str) -> 
     """Write (or rewrite, until confirmed) the answer the AI should have given, and why."""
     _require_open(user, report)
     if report.status == FieldReport.CONFIRMED:
-        raise ValidationError("The correction was confirmed with the report; it is final.")
+        raise ApplicationError("The correction was confirmed with the report; it is final.")
     text = check_text(text, label="The corrected answer", minimum=10, maximum=8000)
     rationale = check_text(rationale, label="Why", minimum=10, maximum=2000)
     with transaction.atomic():
@@ -118,7 +119,7 @@ def context_add(*, user, report: FieldReport, topic: str, text: str) -> SystemCo
     _require_open(user, report)
     topic_slug = slugify(check_text(topic, label="The topic", minimum=3, maximum=60))[:60]
     if not topic_slug:
-        raise ValidationError("Give the topic a few words in letters or digits.")
+        raise ApplicationError("Give the topic a few words in letters or digits.")
     text = check_text(text, label="The context", minimum=10, maximum=3000)
     return SystemContextNote.objects.create(
         system=report.system, report=report, author=user, topic=topic_slug, text=text

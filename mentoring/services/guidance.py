@@ -10,10 +10,10 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.errors import ApplicationError
 from mentoring.models import (
     AISystem,
     FieldReport,
@@ -102,7 +102,7 @@ def guidance_publish(*, system: AISystem, by, notes: str = "", at=None) -> Guida
     require_owner(by, system)
     diff = guidance_diff(system=system)
     if diff["from_version"] is not None and diff_is_empty(diff):
-        raise ValidationError(
+        raise ApplicationError(
             f"Nothing changed since guidance v{diff['from_version']}: approve context or "
             "confirm corrections first."
         )
@@ -140,7 +140,7 @@ def guidance_publish(*, system: AISystem, by, notes: str = "", at=None) -> Guida
                 for e in examples
             )
     except IntegrityError as exc:
-        raise ValidationError(
+        raise ApplicationError(
             f"Someone else published guidance v{version} a moment ago; reload and look again."
         ) from exc
     return pack

@@ -6,10 +6,10 @@ once cannot both pay out; the ledger's unique source key and daily caps are the 
 The reason given is shown to the reporter.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from config.errors import ApplicationError
 from leaderboard.services import points_award
 from mentoring.models import EvalCase, FieldReport, SystemContextNote
 from mentoring.services.common import (
@@ -28,7 +28,7 @@ SKILL = "critical-thinking"
 def _locked_new(report: FieldReport) -> FieldReport:
     locked = FieldReport.objects.select_for_update().get(pk=report.pk)
     if locked.status != FieldReport.NEW:
-        raise ValidationError(f"This report was already decided ({locked.get_status_display()}).")
+        raise ApplicationError(f"This report was already decided ({locked.get_status_display()}).")
     return locked
 
 
@@ -66,9 +66,9 @@ def report_merge(*, report: FieldReport, into: FieldReport, by, reason: str = ""
     """Merge a duplicate into an earlier report of the same system (no points for it)."""
     require_owner(by, report.system)
     if into.pk == report.pk or into.system_id != report.system_id:
-        raise ValidationError("Merge into another report of the same system.")
+        raise ApplicationError("Merge into another report of the same system.")
     if into.status == FieldReport.DUPLICATE:
-        raise ValidationError("That report is itself a duplicate: merge into its original.")
+        raise ApplicationError("That report is itself a duplicate: merge into its original.")
     reason = (reason or "").strip()[:2000] or f"Already reported (report {into.pk})."
     with transaction.atomic():
         locked = _locked_new(report)
@@ -108,7 +108,7 @@ def note_decide(*, note: SystemContextNote, by, approve: bool, reason: str = "")
     with transaction.atomic():
         locked = SystemContextNote.objects.select_for_update().get(pk=note.pk)
         if locked.status != SystemContextNote.PENDING:
-            raise ValidationError("This context note was already decided.")
+            raise ApplicationError("This context note was already decided.")
         status = SystemContextNote.APPROVED if approve else SystemContextNote.REJECTED
         SystemContextNote.objects.filter(pk=note.pk).update(
             status=status, reason=reason.strip(), reviewed_by=by, reviewed_at=timezone.now()
@@ -135,7 +135,7 @@ def case_decide(*, case: EvalCase, by, accept: bool, reason: str = "") -> EvalCa
     with transaction.atomic():
         locked = EvalCase.objects.select_for_update().get(pk=case.pk)
         if locked.status != EvalCase.PENDING:
-            raise ValidationError("This test case was already decided.")
+            raise ApplicationError("This test case was already decided.")
         status = EvalCase.ACCEPTED if accept else EvalCase.REJECTED
         EvalCase.objects.filter(pk=case.pk).update(status=status, reason=reason.strip())
         if accept and locked.author_id:

@@ -4,12 +4,12 @@ Wagtail preview of a challenge (issue 10, item 8). Everything goes through the r
 import uuid
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts import roles
 from challenges import services
 from challenges.models import TestCase, TestJudgement
+from config.errors import ApplicationError
 from leaderboard.kinds import FIRST_FINDER_KIND
 from leaderboard.models import Badge, BadgeAward, PointsAward
 from tests.accounts.factories import UserFactory
@@ -77,7 +77,7 @@ def test_a_settled_test_case_refuses_more_verdicts_and_pays_nothing(
     test_case = run_test(UserFactory(), challenge, PROBE_A)
     confirm_blind_spot(test_case, django_capture_on_commit_callbacks)
     late = UserFactory()
-    with pytest.raises(ValidationError, match="already settled"):
+    with pytest.raises(ApplicationError, match="already settled"):
         services.testcase_judge(judge=late, test_case=test_case, verdict="pass")
     assert not TestJudgement.objects.filter(judge=late).exists()
     assert not PointsAward.objects.filter(user=late).exists()

@@ -3,7 +3,7 @@
 import uuid
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from accounts import roles
 from challenges import services
@@ -24,6 +24,7 @@ from challenges.services.common import (
     REVIEW_POINTS,
     UPVOTE_POINTS,
 )
+from config.errors import ApplicationError
 from leaderboard.models import PointsAward
 from mentoring.ai.sample import GENERIC_REPLY
 from tests.accounts.factories import TeamFactory, UserFactory
@@ -65,7 +66,7 @@ def test_overlapping_and_out_of_range_flags_are_refused_with_reasons(challenge, 
     refund = flag(challenge, REFUND_QUOTE, "hallucination")
     overlapping = services.FlagInput(refund.start + 3, refund.end + 3, refund.category_id)
     outside = services.FlagInput(5, len(challenge.output) + 10, refund.category_id)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.flags_submit(
             user=employee, challenge=challenge, flags=[refund, overlapping, outside]
         )
@@ -77,7 +78,7 @@ def test_overlapping_and_out_of_range_flags_are_refused_with_reasons(challenge, 
 
 def test_a_flag_without_category_is_refused(challenge, employee):
     refund = flag(challenge, REFUND_QUOTE, "hallucination")
-    with pytest.raises(ValidationError, match="needs a flaw category"):
+    with pytest.raises(ApplicationError, match="needs a flaw category"):
         services.flags_submit(
             user=employee,
             challenge=challenge,
@@ -125,26 +126,26 @@ def test_nobody_reviews_their_own_work_or_reviews_twice(challenge, employee, col
     with pytest.raises(PermissionDenied):
         review(correction, employee, 5)
     review(correction, colleague, 5)
-    with pytest.raises(ValidationError, match="already reviewed"):
+    with pytest.raises(ApplicationError, match="already reviewed"):
         review(correction, colleague, 5)
     assert Correction.objects.get().review_count == 1
 
 
 def test_a_low_score_needs_a_comment(challenge, employee, colleague):
     correction = CorrectionFactory(user=employee, challenge=challenge)
-    with pytest.raises(ValidationError, match="below 3 needs a sentence"):
+    with pytest.raises(ApplicationError, match="below 3 needs a sentence"):
         review(correction, colleague, 2, comment="")
     assert not Review.objects.exists()
 
 
 def test_correction_length_limits_and_unchanged_output_are_refused(challenge, employee):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ApplicationError) as exc:
         services.correction_submit(
             user=employee, challenge=challenge, text="", rationale="x" * 3000
         )
     assert "Your rewrite is required." in exc.value.messages
     assert any("too long" in m for m in exc.value.messages)
-    with pytest.raises(ValidationError, match="same as the AI output"):
+    with pytest.raises(ApplicationError, match="same as the AI output"):
         services.correction_submit(
             user=employee,
             challenge=challenge,
@@ -240,7 +241,7 @@ def test_a_failure_confirmed_by_peers_is_a_blind_spot_and_the_first_finder_gets_
     assert points_of(first.user) == BLIND_SPOT_POINTS + FIRST_FINDER_BONUS
     assert points_of(second.user) == BLIND_SPOT_POINTS
     assert BlindSpotDiscovery.objects.get().user == first.user
-    with pytest.raises(ValidationError, match="already judged"):
+    with pytest.raises(ApplicationError, match="already judged"):
         services.testcase_judge(judge=p1, test_case=first, verdict="pass")
 
 
@@ -286,7 +287,7 @@ def test_drafts_are_replaced_bounded_and_discarded_on_submit(challenge, employee
         user=employee, challenge=challenge, step="correct", data={"text": "ab", "rationale": "c"}
     )
     assert Draft.objects.get().data == {"text": "ab", "rationale": "c"}
-    with pytest.raises(ValidationError, match="longer than"):
+    with pytest.raises(ApplicationError, match="longer than"):
         services.draft_save(
             user=employee, challenge=challenge, step="correct", data={"text": "x" * 30_000}
         )
@@ -303,7 +304,7 @@ def test_closed_steps_refuse_submissions(employee):
     from tests.challenges.factories import make_challenge
 
     closed = make_challenge(open_correct=False)
-    with pytest.raises(ValidationError, match="Correct step of this challenge is closed"):
+    with pytest.raises(ApplicationError, match="Correct step of this challenge is closed"):
         services.correction_submit(
             user=employee,
             challenge=closed,

@@ -3,9 +3,10 @@
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
+from config.errors import ApplicationError
 from mentoring.models import GuidancePack
 from mentoring.services import feedback, triage
 from mentoring.services.ask import examples_for
@@ -33,7 +34,7 @@ def owner(system):
 def test_only_confirmed_and_approved_teaching_enters_the_pack(system, owner):
     taught_report(system=system, reporter=UserFactory(), owner=owner, approve=False)
     publish(system=system, owner=owner)
-    with pytest.raises(ValidationError, match="Nothing changed"):
+    with pytest.raises(ApplicationError, match="Nothing changed"):
         publish(system=system, owner=owner)
     pack = GuidancePack.objects.get(system=system)
     assert pack.version == 1 and not pack.rules.exists() and not pack.examples.exists()
@@ -52,7 +53,7 @@ def test_publishing_v2_records_the_diff_against_v1(system, owner):
     assert (v1.version, v2.version) == (1, 2)
     assert v2.diff == preview
     assert v2.rules.count() == 2 and v2.examples.count() == 2
-    with pytest.raises(ValidationError, match="Nothing changed since guidance v2"):
+    with pytest.raises(ApplicationError, match="Nothing changed since guidance v2"):
         publish(system=system, owner=owner)
 
 
