@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 PORT ?= 8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: install install-test lock lock-check browser run serve migrate seed test lint format bench load clean
+.PHONY: install install-test lock lock-check browser run serve migrate seed test lint format bench bench-scale load clean
 
 UV := $(VENV)/bin/uv
 # One resolution for Python 3.11 on every platform, with the hash of every file.
@@ -102,6 +102,14 @@ format: install-test
 
 bench: install-test
 	$(PY) bench/run.py
+
+# The company-scale run (docs/performance.md, "make bench-scale"): PostgreSQL + Redis at 100k users /
+# 2M awards by default, on a scratch database it drops (apprentice_bench_scale) and a Redis database
+# it flushes (13); two daphne workers, websocket clients, concurrent writers, pages. Smaller:
+# make bench-scale ARGS="--users 2000 --teams 40 --awards 40000 --clients 100 --push-seconds 20"
+# The scale table: make bench-scale ARGS="--sizes 1000,10000,100000"
+bench-scale: install-test
+	$(PY) bench/scale.py $(ARGS)
 
 # The load and soak run (docs/reliability.md): a scratch PostgreSQL database and a Redis database
 # that it drops and flushes, two daphne workers, 200 locust employees for 5 minutes.
