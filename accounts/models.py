@@ -54,6 +54,11 @@ class User(AbstractUser):
         default=True,
         help_text="When off, public boards show you as “Anonymous mentor”. L&D still sees you.",
     )
+    # When the person (or an admin for them) last chose ``show_on_leaderboards``; until then
+    # staff (admins, L&D Authors and Managers) are hidden by default (accounts.visibility).
+    leaderboard_choice_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When bulk onboarding last e-mailed this person how to sign in (accounts.invites).
+    invitation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -9,15 +9,18 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts import roles
+from accounts.invites import onboarding_invitations_queue
 from accounts.models import Membership, Team, User
 from accounts.services import membership_set
 from config.csv_export import csv_cell_unescape, csv_text
@@ -52,6 +55,7 @@ class Preview:
     rows: list[RowResult]
     file_errors: list[str]
     new_teams: list[str]
+    invited: list[str] = field(default_factory=list)  # e-mails of people invited by an import
 
     @property
     def is_clean(self) -> bool:
@@ -292,7 +296,8 @@ def onboarding_import(*, content: bytes | str) -> Preview:
 
     Raises ValidationError, writing nothing, when any row has an error. Roles are only added,
     never removed (removing a role is a deliberate act in the admin, not a side effect of a file).
-    New users get no password: they sign in with SSO or set one through "forgot password".
+    New users get no password: each is marked invited and, after commit, e-mailed a set-password
+    (or single sign-on) link once (``accounts.invites``); a re-import invites nobody again.
     """
     preview = onboarding_preview(content=content)
     if not preview.is_clean:
@@ -303,7 +308,8 @@ def onboarding_import(*, content: bytes | str) -> Preview:
     groups = {g.name: g for g in Group.objects.filter(name__in=roles.ALL_ROLES)}
     emails = [row.data["email"] for row in preview.rows if row.action != "unchanged"]
     users = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
-    from allauth.account.models import EmailAddress
+    now = timezone.now()
+    invited = []
 
     for row in preview.rows:
         if row.action == "unchanged":
@@ -317,7 +323,7 @@ def onboarding_import(*, content: bytes | str) -> Preview:
             teams[team.name.lower()] = team
         user = users.get(data["email"].lower())
         if user is None:
-            user = User(email=data["email"])
+            user = User(email=data["email"], invitation_sent_at=now)
             user.set_unusable_password()
         for attr in ("first_name", "last_name", "display_name"):
             if data[attr]:
@@ -327,8 +333,11 @@ def onboarding_import(*, content: bytes | str) -> Preview:
             EmailAddress.objects.get_or_create(
                 user=user, email=user.email, defaults={"verified": True, "primary": True}
             )
+            invited.append(user)
         membership_set(user=user, team=team)
         user.groups.add(groups[roles.EMPLOYEE], *(groups[r] for r in data["roles"]))
+    onboarding_invitations_queue(user_ids=[u.pk for u in invited])
+    preview.invited = [u.email for u in invited]
     return preview
 
 

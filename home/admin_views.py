@@ -4,12 +4,17 @@ analytics (tables, charts, CSV/XLSX downloads)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from accounts import invites
+from accounts.models import User
 from accounts.onboarding import onboarding_export, onboarding_import, onboarding_preview
 from accounts.roles import is_ld_manager
+from home.analytics.charts import svg_chart
+from home.analytics.selectors import analytics_tables
 from home.forms import AnalyticsFilterForm, OnboardingUploadForm
 
 
@@ -35,7 +40,7 @@ def onboarding(request):
             messages.success(
                 request,
                 f"Imported: {result.count('create')} created, {result.count('update')} updated, "
-                f"{result.count('unchanged')} unchanged.",
+                f"{result.count('unchanged')} unchanged. {_invited_sentence(result.invited)}",
             )
             return redirect("home_admin:onboarding")
     elif request.method == "POST":
@@ -47,11 +52,49 @@ def onboarding(request):
                 content = raw.decode("utf-8-sig", errors="replace")
                 if not content or "\ufffd" in content:
                     content = raw.decode("cp1252", errors="replace")
+    pending = invites.onboarding_invited_pending()
     return TemplateResponse(
         request,
         "home/admin/onboarding.html",
-        {"form": form, "preview": preview, "content": content},
+        {
+            "form": form,
+            "preview": preview,
+            "content": content,
+            "pending": pending[:PENDING_SHOWN],
+            "pending_count": pending.count(),
+            "sign_in": invites.sign_in_explained(),
+        },
     )
+
+
+PENDING_SHOWN = 200
+INVITED_NAMED = 20
+
+
+def _invited_sentence(emails: list[str]) -> str:
+    if not emails:
+        return "Nobody new, so no invitation was sent."
+    named = ", ".join(emails[:INVITED_NAMED])
+    more = f" and {len(emails) - INVITED_NAMED} more" if len(emails) > INVITED_NAMED else ""
+    return (
+        f"Invitation e-mails are on their way to {len(emails)} new "
+        f"{'person' if len(emails) == 1 else 'people'}: {named}{more}. "
+        f"{invites.sign_in_explained()}"
+    )
+
+
+@require_POST
+def onboarding_resend(request, pk: int):
+    """Resend one person's onboarding invitation (L&D's explicit request)."""
+    _require_manager(request)
+    person = get_object_or_404(User, pk=pk)
+    try:
+        invites.onboarding_invitation_resend(user=person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation sent again to {person.email}.")
+    return redirect("home_admin:onboarding")
 
 
 def onboarding_export_csv(request):
@@ -65,8 +108,6 @@ def onboarding_export_csv(request):
 
 def analytics(request):
     """L&D analytics: tables with charts, filtered; each downloadable as CSV or XLSX."""
-    from home.analytics.charts import svg_chart
-    from home.analytics.selectors import analytics_tables
 
     _require_manager(request)
     form = AnalyticsFilterForm(request.GET or None)

@@ -11,6 +11,7 @@ admin_urlpatterns = [
     path("analytics/", admin_views.analytics, name="analytics"),
     path("onboarding/", admin_views.onboarding, name="onboarding"),
     path("onboarding/export.csv", admin_views.onboarding_export_csv, name="onboarding_export"),
+    path("onboarding/resend/<int:pk>/", admin_views.onboarding_resend, name="onboarding_resend"),
 ]
 
 
