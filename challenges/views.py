@@ -71,13 +71,16 @@ def _refuse(request, message: str, status: int = 403):
 
 def _submit_step(request, challenge, *, step, form, save, invalid, done):
     """Validate ``form``, hand its data to ``save`` (a service call), then go back to the step,
-    or show the page again with what was typed and a message saying what was wrong."""
+    or show the page again with what was typed and a message saying what was wrong (a rule's,
+    or that the AI is not answering)."""
     errors = []
     if form.is_valid():
         try:
             save(form.cleaned_data)
         except ApplicationError as exc:
             errors = exc.messages
+        except AIUnavailable as exc:
+            errors = [str(exc)]
     else:
         errors = [invalid]
     if errors:
@@ -197,29 +200,15 @@ def context_submit(request, page_id: int):
 @rate_limited("ai_test", label="AI test runs")
 def test_submit(request, page_id: int):
     challenge = _challenge(page_id)
-    form = TestCaseForm(request.POST)
-    errors = []
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.testcase_run(
-                user=request.user,
-                challenge=challenge,
-                input_text=data["input_text"],
-                must=data["must"],
-                must_not=data["must_not"],
-                client_token=data["client_token"],
-            )
-        except ApplicationError as exc:
-            errors = exc.messages
-        except AIUnavailable as exc:
-            errors = [str(exc)]
-    else:
-        errors = ["Please write the input and what a good answer must and must not do."]
-    if errors:
-        return _rerender(request, challenge, step="test", errors=errors, form=form)
-    messages.success(request, "The AI answered your test. Judge whether it passed.")
-    return _back(challenge, "test")
+    return _submit_step(
+        request,
+        challenge,
+        step="test",
+        form=TestCaseForm(request.POST),
+        save=lambda data: services.testcase_run(user=request.user, challenge=challenge, **data),
+        invalid="Please write the input and what a good answer must and must not do.",
+        done="The AI answered your test. Judge whether it passed.",
+    )
 
 
 @login_required
