@@ -7,7 +7,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from accounts.roles import is_ld
-from leaderboard import scopes, selectors
+from leaderboard import scopes, selectors, team_boards
 
 router = Router(tags=["leaderboard"])
 
@@ -81,7 +81,10 @@ def team_board(request, scope: str, query: Query[TeamBoardQuery]):
     config = selectors.scope_config(key)
     ranking = config.team_ranking if config else "total"
     frozen = selectors.is_frozen(config)
-    board = selectors.live_team_board if frozen and is_ld(request.user) else selectors.team_board
+    if frozen and is_ld(request.user):
+        teams = selectors.live_team_board(scope=key, ranking=ranking)[: query.limit]
+    else:
+        teams = team_boards.team_top(scope=key, ranking=ranking, limit=query.limit)
     return Status(
         200,
         {
@@ -90,7 +93,7 @@ def team_board(request, scope: str, query: Query[TeamBoardQuery]):
             "generated_at": timezone.now(),
             "ranking": ranking,
             "frozen": frozen,
-            "teams": board(scope=key, ranking=ranking)[: query.limit],
+            "teams": teams,
         },
     )
 

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from leaderboard import scopes
+from leaderboard import scopes, team_boards
 from leaderboard.models import (
     BadgeAward,
     Kudos,
@@ -22,7 +22,6 @@ from leaderboard.models import (
     ScopeSettings,
     ScoreBucket,
     Standing,
-    TeamStanding,
 )
 
 # Moved to their own modules; still importable from here (services imports the cache key).
@@ -312,24 +311,12 @@ def live_team_board(*, scope: str, ranking: str = ScopeSettings.TOTAL) -> list[d
     ]
 
 
-def team_board(*, scope: str, ranking: str = ScopeSettings.TOTAL) -> list[dict]:
-    """Every team's total and per-active-member average, ranked by ``ranking``."""
-    rows = list(TeamStanding.objects.filter(scope=scope).select_related("team"))
-    if ranking == ScopeSettings.AVERAGE:
-        rows.sort(key=lambda t: (-t.average, -t.points, t.reached_at, t.team_id))
-    else:
-        rows.sort(key=lambda t: (-t.points, t.reached_at, t.team_id))
-    return [
-        {
-            "rank": i,
-            "key": f"t{t.team_id}",
-            "name": t.team.name,
-            "points": t.points,
-            "members": t.members,
-            "average": t.average,
-        }
-        for i, t in enumerate(rows, start=1)
-    ]
+def team_board(
+    *, scope: str, ranking: str = ScopeSettings.TOTAL, limit: int | None = None
+) -> list[dict]:
+    """Teams' totals and per-active-member averages, ranked by ``ranking``: the first ``limit``
+    (every team when None), in the order of ``team_boards`` (the page, API and search)."""
+    return team_boards.team_top(scope=scope, ranking=ranking, limit=limit)
 
 
 def board_payload(*, scope: str, user_ids, limit: int | None = None, live: bool = False) -> dict:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from accounts.roles import is_ld
 from config.ratelimit import rate_limited
-from leaderboard import scopes, selectors, services
+from leaderboard import scopes, selectors, services, team_boards
 from leaderboard.badges import badge_catalogue
 from leaderboard.models import Badge, BadgeAward, Notification
 
@@ -131,15 +131,30 @@ def _live_board(request, scope: str, common: dict, *, limit: int, limit_error: s
 @login_required
 @require_GET
 def team_board(request, scope: str):
-    """A team board: total and per-active-member average, ranked by the scope's setting."""
+    """A team board: the top teams by total or per-active-member average (the scope's
+    setting), the viewer's own team wherever it stands, and a search by team name (?q=)."""
     scope, error = _scope_or_404(request, scope)
     if error:
         return error
     context = _board_common(request, scope)
     ranking = context["config"].team_ranking if context["config"] else "total"
     live = context["frozen"] and is_ld(request.user)
-    board = selectors.live_team_board if live else selectors.team_board
-    context |= {"teams": board(scope=scope, ranking=ranking), "ranking": ranking, "live": live}
+    query, query_error = team_boards.search_query(request.GET.get("q"))
+    team = request.user.current_team
+    context |= team_boards.team_page(
+        scope=scope,
+        ranking=ranking,
+        team_id=team.pk if team else None,
+        query=None if query_error else query,
+        live=live,
+    )
+    context |= {
+        "ranking": ranking,
+        "live": live,
+        "query": query,
+        "query_error": query_error,
+        "page_size": team_boards.PAGE_SIZE,
+    }
     return render(request, "leaderboard/teams.html", context)
 
 
