@@ -180,7 +180,7 @@ async def open_socket(port: int, session: str, results: list, sockets: list) -> 
             max_queue=4,
         )
         first = await asyncio.wait_for(ws.recv(), timeout=120)
-        ok = '"type": "board"' in first
+        ok = first.startswith('{"type":"board"')  # the frame's head (docs/architecture.md)
     except Exception as exc:
         results.append((False, time.perf_counter() - started, repr(exc)[:120]))
         return

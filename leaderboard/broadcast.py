@@ -9,6 +9,11 @@
 3. An award that commits after the pending key is cleared starts the next window, so nothing
    is missed and a burst becomes one update per interval.
 
+Each broadcast takes the scope's next *version* (``next_version``, a counter in the cache that
+starts at the current time in milliseconds, so it keeps growing after Redis loses it); a
+snapshot carries the latest one (``current_version``). Clients drop frames older than what they
+show.
+
 With nobody watching, nobody clears the pending key: a socket that connects clears it (so the
 next award pings again) and starts from a fresh snapshot that includes everything before.
 
@@ -32,10 +37,18 @@ logger = logging.getLogger(__name__)
 
 PENDING = "leaderboard:pending:{scope}"
 LEADER = "leaderboard:leader:{token}"
+VERSION = "leaderboard:version:{scope}"
 
 
 def group_name(scope: str) -> str:
+    """Every socket on ``scope``: pings, and the colleagues' broadcast."""
     return f"leaderboard.{scope}"
+
+
+def ld_group_name(scope: str) -> str:
+    """L&D's sockets on ``scope`` (also in ``group_name``): the broadcast with hidden names,
+    and a frozen week's live standings."""
+    return f"leaderboard.{scope}.ld"
 
 
 def user_group(user_id: int) -> str:
@@ -101,6 +114,26 @@ def announce(moved: list[str]) -> None:
 def claim_broadcast(token: str) -> bool:
     """Whether this consumer is the one that broadcasts for the ping ``token``."""
     return cache.add(LEADER.format(token=token), "1", timeout=60)
+
+
+def next_version(scope: str) -> int:
+    """The version of the next broadcast of ``scope``: larger than any before it."""
+    key = VERSION.format(scope=scope)
+    try:
+        return cache.incr(key)
+    except ValueError:  # no counter yet, or Redis lost it (or is down): start from the clock
+        start = int(time.time() * 1000)
+        if cache.add(key, start, timeout=None):
+            return start
+        try:
+            return cache.incr(key)
+        except ValueError:
+            return start
+
+
+def current_version(scope: str) -> int:
+    """The version of the latest broadcast of ``scope`` (0 before the first)."""
+    return int(cache.get(VERSION.format(scope=scope)) or 0)
 
 
 def clear_pending(scope: str) -> None:

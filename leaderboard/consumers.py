@@ -11,7 +11,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from accounts.roles import is_ld
-from leaderboard import broadcast, presence, scopes, selectors
+from leaderboard import broadcast, fanout, payloads, presence, scopes
 from leaderboard.presence import socket_sync
 
 logger = logging.getLogger(__name__)
@@ -46,29 +46,30 @@ def same_origin(scope: dict) -> bool:
     return bool(host) and urlsplit(origin).netloc.lower() == host.lower()
 
 
-def _build_broadcast(scope: str) -> dict:
-    # Cleared before reading, so an award committing from now on starts the next window.
-    broadcast.clear_pending(scope)
-    watching = presence.watchers(scope)
-    payload = selectors.board_payload(scope=scope, user_ids=set(watching))
-    return _with_near(payload, {uid for uid, near in watching.items() if near})
+def _build_broadcast(scope: str) -> tuple[int, dict[str, str]]:
+    """The broadcaster's part of an update, once per broadcast: the version and each audience's
+    encoded head (a constant number of queries, none per watcher)."""
+    return payloads.heads(scope)
 
 
-def _with_near(payload: dict, near_ids) -> dict:
-    """Add the "near me" rows of ``near_ids`` (two more queries, however many they are)."""
-    if near_ids and not payload.get("live"):
-        ranks = {int(uid): rank for uid, (rank, _) in payload["ranks"].items()}
-        wanted = {uid: rank for uid, rank in ranks.items() if uid in near_ids}
-        payload["near"] = selectors.near_payload(scope=payload["scope"], ranks=wanted)
-    return payload
+def _build_tails(scope: str, watchers: list[payloads.Watcher]) -> dict[str, str]:
+    """One worker's part of an update, once per broadcast per worker: the tails of all its
+    sockets on ``scope`` (a constant number of queries however many they are)."""
+    return payloads.viewer_tails(scope, watchers)
+
+
+def _viewer(user) -> tuple[bool, int | None]:
+    return is_ld(user), payloads.viewer_team(user)
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
     """Streams one board to one signed-in user; refuses anonymous and cross-site sockets.
 
-    Server → client: ``{"type": "board", ...}`` snapshots (on connect, on each coalesced
-    update, on a ``{"type": "resync"}`` request). Anything else the client sends is ignored.
-    A socket opened with ``?view=near`` also gets the viewer's five rows above and below.
+    Server → client: ``{"type": "board", ...}`` frames: a snapshot on connect and on a
+    ``{"type": "resync"}`` request, then one per coalesced update (``leaderboard.payloads``:
+    top N people and teams, shared by every viewer, plus the viewer's own row and team). Anything
+    else the client sends is ignored. A socket opened with ``?view=near`` also gets the viewer's
+    five rows above and below.
     Logging out closes the user's sockets (group ``leaderboard.user-<id>``).
 
     Presence and groups are left on every way out (``leaderboard.presence`` sweeps what a lost
@@ -84,6 +85,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             # However the consumer ends (even killed by daphne mid-connect), this worker no
             # longer holds the socket: its next heartbeat removes a row left behind.
             presence.release(getattr(self, "channel_name", None))
+            fanout.unregister(getattr(self, "channel_name", None))
 
     async def dispatch(self, message):
         # As AsyncConsumer.dispatch, without its close_old_connections hop through asgiref's
@@ -109,9 +111,16 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_UNKNOWN_SCOPE)
             return
         self.user = user
-        self.viewer_is_ld = await socket_sync(is_ld)(user)
+        viewer_is_ld, team_id = await socket_sync(_viewer)(user)
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
-        self.near = query.get("view") == ["near"]
+        self.watcher = payloads.Watcher(
+            channel_name=self.channel_name,
+            scope=self.board,
+            user_id=user.pk,
+            near=query.get("view") == ["near"],
+            ld=viewer_is_ld,
+            team_id=team_id,
+        )
         self.last_resync = 0.0
         self.tasks = set()
         # Held, then the row, then the groups: a connect cut short anywhere leaves a row the
@@ -119,9 +128,18 @@ class BoardConsumer(AsyncWebsocketConsumer):
         presence.hold(self.channel_name)
         presence.keep()
         await socket_sync(presence.presence_add)(
-            channel_name=self.channel_name, scope=self.board, user_id=user.pk, near=self.near
+            channel_name=self.channel_name,
+            scope=self.board,
+            user_id=user.pk,
+            near=self.watcher.near,
         )
+        # In this worker's batches from now on (a broadcast may follow the group join at once).
+        fanout.register(self.watcher)
         await self.channel_layer.group_add(broadcast.group_name(self.board), self.channel_name)
+        if viewer_is_ld:
+            await self.channel_layer.group_add(
+                broadcast.ld_group_name(self.board), self.channel_name
+            )
         await self.channel_layer.group_add(broadcast.user_group(user.pk), self.channel_name)
         # A pending mark left by a ping nobody heard would mute this board until it expires;
         # clearing it costs at most one extra broadcast, and the snapshot below covers the rest.
@@ -133,6 +151,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if self.board is None or not hasattr(self, "user"):
             return
         presence.release(self.channel_name)
+        fanout.unregister(self.channel_name)
         # Each step is tried even if another fails; what fails is left to the heartbeat.
         gone = [(self.channel_name, self.board, self.user.pk)]
         try:
@@ -160,23 +179,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.send_snapshot()
 
     async def send_snapshot(self):
-        payload = await socket_sync(self._snapshot)()
-        await self.send_view(payload)
-
-    def _snapshot(self) -> dict:
-        payload = selectors.board_payload(scope=self.board, user_ids=[self.user.pk])
-        return _with_near(payload, {self.user.pk} if self.near else set())
-
-    async def send_view(self, payload: dict):
-        if self.viewer_is_ld and payload["frozen"] and not payload.get("live"):
-            # The shared broadcast carries the frozen public board; L&D see live standings.
-            payload = await socket_sync(selectors.board_payload)(
-                scope=self.board, user_ids=[self.user.pk], live=True
-            )
-        view = selectors.payload_for_viewer(
-            payload, viewer_id=self.user.pk, viewer_is_ld=self.viewer_is_ld
-        )
-        await self.send(text_data=json.dumps(view))
+        await self.send(text_data=await socket_sync(payloads.snapshot)(self.watcher))
 
     async def leaderboard_dirty(self, event):
         """A scope moved: one consumer (whoever claims the ping) broadcasts after the interval."""
@@ -187,13 +190,23 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     async def _broadcast_later(self, scope: str):
         await asyncio.sleep(settings.LEADERBOARD_BROADCAST_INTERVAL)
-        payload = await socket_sync(_build_broadcast)(scope)
-        await self.channel_layer.group_send(
-            broadcast.group_name(scope), {"type": "leaderboard.update", "payload": payload}
-        )
+        version, heads = await socket_sync(_build_broadcast)(scope)
+        groups = {payloads.PUBLIC: broadcast.group_name, payloads.LD: broadcast.ld_group_name}
+        for audience, head in heads.items():
+            message = {"type": "leaderboard.update", "scope": scope, "version": version}
+            await self.channel_layer.group_send(
+                groups[audience](scope), message | {"audience": audience, "head": head}
+            )
 
     async def leaderboard_update(self, event):
-        await self.send_view(event["payload"])
+        """A broadcast: its head as sent, and this viewer's tail from the worker's batch."""
+        if event["audience"] != self.watcher.audience:
+            return  # L&D are in the colleagues' group too (for the pings)
+        try:
+            tail = await fanout.tail_for(self.watcher, event["version"])
+        except Exception:  # logged once by the batch; the next update or a resync catches up
+            return
+        await self.send(text_data=payloads.frame(event["head"], tail))
 
     async def session_logout(self, event):
         await self.close(code=CLOSE_LOGGED_OUT)

@@ -1,8 +1,8 @@
 """Who watches which board, across worker processes, and how the ghosts of lost sockets go.
 
-A board socket writes a ``BoardPresence`` row and joins two channel-layer groups on connect, and
-removes all three on disconnect. A disconnect can be lost: the worker dies or restarts, or
-daphne kills a consumer that took too long to finish. So:
+A board socket writes a ``BoardPresence`` row and joins its channel-layer groups (the board's,
+L&D's for L&D, the user's) on connect, and removes them all on disconnect. A disconnect can be
+lost: the worker dies or restarts, or daphne kills a consumer that took too long to finish. So:
 
 - every row names its worker (``host:pid:token``, ``worker_id``) and carries ``seen_at``;
 - each worker process keeps the set of sockets it really holds (``hold``/``release``) and, every
@@ -12,8 +12,10 @@ daphne kills a consumer that took too long to finish. So:
   seconds, or naming a process of this host that no longer exists (a restarted worker). It runs
   when a worker takes its first socket (start-up), on every heartbeat, and from cron
   (``manage.py presence_sweep``);
-- whatever is removed also leaves its groups, so broadcasts stop going to dead channels;
-- broadcasts count only rows seen within the stale limit (``watchers``).
+- whatever is removed also leaves its groups, so broadcasts stop going to dead channels.
+
+Broadcasts do not read these rows: each worker reads the rows of the sockets it holds in memory
+(``leaderboard.fanout``), so a ghost is never counted as a watcher.
 
 Database work of the socket path runs in a small pool of its own (``socket_sync``), not in
 asgiref's one shared thread, so a connection storm does not queue every socket behind one thread.
@@ -117,12 +119,6 @@ def stale_before() -> datetime:
     return timezone.now() - timedelta(seconds=settings.LEADERBOARD_PRESENCE_STALE_AFTER)
 
 
-def watchers(scope: str) -> dict[int, bool]:
-    """``{user_id: near}`` of the live sockets on ``scope``; rows of dead workers do not count."""
-    rows = BoardPresence.objects.filter(scope=scope, seen_at__gte=stale_before())
-    return dict(rows.values_list("user_id", "near"))
-
-
 def presence_add(*, channel_name: str, scope: str, user_id: int, near: bool = False) -> None:
     """Record a socket of this worker watching ``scope``."""
     BoardPresence.objects.update_or_create(
@@ -202,7 +198,12 @@ async def leave_groups(gone: list[Gone]) -> None:
     if layer is None:
         return
     for channel_name, scope, user_id in gone:
-        for group in (broadcast.group_name(scope), broadcast.user_group(user_id)):
+        groups = (
+            broadcast.group_name(scope),
+            broadcast.ld_group_name(scope),  # L&D's sockets are in it too (a no-op for others)
+            broadcast.user_group(user_id),
+        )
+        for group in groups:
             try:
                 await layer.group_discard(group, channel_name)
             except Exception as error:  # the group expires by itself; keep sweeping

@@ -211,23 +211,6 @@ def near_map(*, scope: str, ranks: dict[int, int], reach: int = 5) -> dict[int, 
     return result
 
 
-def near_payload(*, scope: str, ranks: dict[int, int], reach: int = 5) -> dict[str, list]:
-    """The "near me" rows of several watchers, for a broadcast (names cut per viewer later)."""
-    return {
-        str(user_id): [
-            {
-                "rank": rank,
-                "uid": s.user_id,
-                "name": s.user.public_name,
-                "hidden": not s.user.show_on_leaderboards,
-                "points": s.points,
-            }
-            for rank, s in rows
-        ]
-        for user_id, rows in near_map(scope=scope, ranks=ranks, reach=reach).items()
-    }
-
-
 def _row_key(user_id: int) -> str:
     # A stable key per person that does not reveal the id of someone who opted out.
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:board:{user_id}".encode()).hexdigest()
@@ -320,11 +303,10 @@ def team_board(
 
 
 def board_payload(*, scope: str, user_ids, limit: int | None = None, live: bool = False) -> dict:
-    """What one broadcast carries: top N, teams, and the ranks of the users watching.
-
-    A constant number of queries (five) however many users watch; each consumer cuts its own
-    view from it (``payload_for_viewer``) without touching the database. ``live`` asks for a
-    frozen scope's live standings instead (L&D only; see ``live_board_payload``).
+    """A board's top N, every team, and the ranks of ``user_ids`` (five queries), which a page
+    cuts per viewer with ``payload_for_viewer``. ``live`` asks for a frozen scope's live
+    standings instead (L&D only; see ``live_board_payload``). The live socket sends smaller
+    frames (``leaderboard.payloads``).
     """
     limit = limit or settings.LEADERBOARD_BOARD_SIZE
     config = scope_config(scope)

@@ -476,6 +476,8 @@ LEADERBOARD_DAILY_CAPS = {
 LEADERBOARD_BROADCAST_INTERVAL = float(os.environ.get("LEADERBOARD_BROADCAST_INTERVAL", "1"))
 # Rows in a board's top list (pages, websocket and API default).
 LEADERBOARD_BOARD_SIZE = 20
+# Rows of people and of teams in each live-board frame (1..50): the top N, plus the viewer's own.
+LEADERBOARD_LIVE_ROWS = int(os.environ.get("LEADERBOARD_LIVE_ROWS", "50"))
 # Threads per worker for the board sockets' database work (each holds a database connection).
 LEADERBOARD_SOCKET_THREADS = int(os.environ.get("LEADERBOARD_SOCKET_THREADS", "4"))
 # Seconds between a worker's presence heartbeats (0: none), and after how long without one a
@@ -505,3 +507,9 @@ CORPUS_PSEUDONYM_SECRET = (
     os.environ.get("CORPUS_PSEUDONYM_SECRET")
     or hashlib.sha256(f"corpus-pseudonyms:{SECRET_KEY}".encode()).hexdigest()
 )
+
+# BENCHMARKS
+# ------------------------------------------------------------------------------
+# Mounts /bench/bare/, a view that renders nothing and reads no database: the reference that
+# bench/pages.py compares page throughput with. Off unless a benchmark run turns it on.
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)

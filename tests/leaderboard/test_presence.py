@@ -10,6 +10,7 @@ watcher count against rows of live, dead and replaced workers.
 import asyncio
 import copy
 import io
+import json
 import multiprocessing
 import os
 import signal
@@ -26,8 +27,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.utils import timezone
 
-from leaderboard import broadcast
-from leaderboard.consumers import _build_broadcast
+from leaderboard import broadcast, presence
+from leaderboard.consumers import _build_tails
 from leaderboard.models import BoardPresence
 from leaderboard.services import points_award
 from tests.accounts.factories import UserFactory
@@ -83,7 +84,7 @@ async def open_board(server, key: str):
         ping_interval=None,
     )
     first = await asyncio.wait_for(ws.recv(), timeout=DEADLINE)
-    assert '"type": "board"' in first
+    assert json.loads(first)["type"] == "board"
     return ws
 
 
@@ -223,16 +224,27 @@ async def test_sweep_removes_dead_workers_rows_and_groups_and_keeps_live_ones():
 
 
 def test_broadcast_counts_no_ghost_watchers():
-    watcher, ghost = UserFactory(team=False), UserFactory(team=False)
-    for user in (watcher, ghost):
+    """A worker's batch reads the sockets it holds, never presence rows (live or ghost) of
+    sockets it does not hold."""
+    from leaderboard import fanout, payloads
+
+    watcher, ghost, elsewhere = (UserFactory(team=False) for _ in range(3))
+    for user in (watcher, ghost, elsewhere):
         points_award(user=user, amount=10, kind="x", source_key=f"k{user.pk}")
     stale_after = settings.LEADERBOARD_PRESENCE_STALE_AFTER
-    _presence("c-live", watcher, worker="other-host:1:aaaa", seen_ago=1)
+    _presence("c-live", watcher, worker=presence.worker_id(), seen_ago=1)
     _presence("c-ghost", ghost, worker="other-host:2:bbbb", seen_ago=stale_after + 1)
+    _presence("c-elsewhere", elsewhere, worker="other-host:1:aaaa", seen_ago=1)
+    fanout.register(payloads.Watcher(channel_name="c-live", scope="all", user_id=watcher.pk))
+    try:
+        watchers = fanout.local_watchers("all")
+        tails = _build_tails("all", watchers)
+    finally:
+        fanout.unregister("c-live")
 
-    payload = _build_broadcast("all")
-
-    assert set(payload["ranks"]) == {str(watcher.pk)}
+    assert [w.user_id for w in watchers] == [watcher.pk]
+    assert set(tails) == {"c-live"}
+    assert fanout.local_watchers("all") == []
 
 
 def redis_clients() -> int:

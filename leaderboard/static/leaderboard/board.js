@@ -1,6 +1,11 @@
-/* Live leaderboard: redraws the board from websocket snapshots without a reload, marks rank
+/* Live leaderboard: redraws the board from websocket frames without a reload, marks rank
    changes, and reconnects with backoff (each new connection starts with a fresh snapshot, so a
-   reconnect is also a resync). No dependencies. */
+   reconnect is also a resync). No dependencies.
+
+   Every frame is complete for this page: the top N people and teams (shared by all viewers),
+   the viewer's own row ("me"), "near me" rows and own team ("my_team"). Frames carry the
+   board's version: an update older than what the page shows is dropped; a snapshot always
+   applies. A gap in versions loses nothing (the next frame is whole), so it needs no resync. */
 (function () {
   "use strict";
   var board = document.querySelector("[data-lb-board]");
@@ -8,6 +13,11 @@
   var kind = board.getAttribute("data-lb-kind");
   var near = board.getAttribute("data-lb-near") === "1";
   var path = board.getAttribute("data-lb-ws");
+  // A page showing something other than the live top (a later page, a search) has no socket.
+  if (!path) { return; }
+  // The rows the page shows of the top list (0: every row the server sends).
+  var limit = parseInt(board.getAttribute("data-lb-limit") || "0", 10) || 0;
+  var version = -1;
   var rowsEl = board.querySelector("[data-lb-rows]");
   var statusEl = board.querySelector("[data-lb-status]");
   var meEl = board.querySelector("[data-lb-me]");
@@ -44,13 +54,7 @@
     } else {
       td.textContent = row.name;
     }
-    if (row.me) {
-      var tag = document.createElement("span");
-      tag.className = "tag";
-      tag.textContent = "you";
-      td.appendChild(document.createTextNode(" "));
-      td.appendChild(tag);
-    }
+    if (row.me) { tag(td, "you", "tag"); }
     return td;
   }
 
@@ -66,24 +70,72 @@
     tr.querySelector("[data-rank]").appendChild(note);
   }
 
+  function tag(td, text, className) {
+    var span = document.createElement("span");
+    span.className = className;
+    span.textContent = text;
+    td.appendChild(document.createTextNode(" "));
+    td.appendChild(span);
+  }
+
+  // The rows to draw, each marked "me" if it is the viewer's (or their team's), and the
+  // viewer's own row appended when it is not among them.
+  function rowsOf(data) {
+    var own = kind === "teams" ? data.my_team : data.me;
+    var rows;
+    if (kind === "teams") { rows = data.teams; }
+    else if (near && data.near) { rows = data.near; own = null; }
+    else { rows = limit ? data.top.slice(0, limit) : data.top; }
+    var found = false;
+    rows = rows.map(function (row) {
+      var copy = Object.assign({}, row);
+      if (own && row.key === own.key) {
+        found = true;
+        copy.me = true;
+        // The shared top shows colleagues' names; the viewer sees their own even if hidden.
+        if (kind !== "teams") { copy.name = own.name; copy.url = own.url; }
+      }
+      return copy;
+    });
+    if (own && !found && rows.length) {
+      rows.push(null);  // a gap: the viewer's place is further down
+      rows.push(Object.assign({}, own, { me: true }));
+    }
+    return rows;
+  }
+
+  function gapRow() {
+    var tr = document.createElement("tr");
+    tr.className = "lb-gap";
+    var td = cell("…", "muted");
+    td.colSpan = kind === "teams" ? 5 : 3;
+    tr.appendChild(td);
+    return tr;
+  }
+
   function redraw(data) {
     var before = ranksNow();
-    var rows = kind === "teams" ? data.teams : (near && data.near ? data.near : data.top);
+    var rows = rowsOf(data);
     var fragment = document.createDocumentFragment();
     rows.forEach(function (row) {
+      if (row === null) { fragment.appendChild(gapRow()); return; }
       var tr = document.createElement("tr");
       tr.setAttribute("data-key", row.key);
       var rankCell = cell(String(row.rank));
       rankCell.setAttribute("data-rank", "");
       tr.appendChild(rankCell);
       if (kind === "teams") {
-        tr.appendChild(cell(row.name));
+        var teamCell = cell(row.name);
+        if (row.me) { tr.className = "lb-row--me"; tag(teamCell, "your team", "tag"); }
+        tr.appendChild(teamCell);
         tr.appendChild(cell(String(row.points), "lb-num"));
         tr.appendChild(cell(String(row.members), "lb-num"));
         tr.appendChild(cell(String(row.average), "lb-num"));
       } else {
         if (row.me) { tr.className = "lb-row--me"; }
-        tr.appendChild(nameCell(row));
+        var nameTd = nameCell(row);
+        if (row.hidden) { tag(nameTd, "hidden from colleagues", "tag tag--warning"); }
+        tr.appendChild(nameTd);
         tr.appendChild(cell(String(row.points), "lb-num"));
       }
       markChange(tr, before[row.key], row.rank);
@@ -111,6 +163,10 @@
   }
 
   function onBoard(data) {
+    // An update built before what the page shows (e.g. before this socket's snapshot).
+    if (!data.snapshot && data.version < version) { return; }
+    version = data.version;
+    board.setAttribute("data-lb-version", String(version));
     // A "near me" socket gets the viewer's neighbours; without a place on the board yet
     // (no near rows) the page shows the top list, as the server drew it.
     redraw(data);

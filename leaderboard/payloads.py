@@ -1,0 +1,276 @@
+"""What the live board socket sends: one shared head per broadcast, one small tail per viewer.
+
+A frame is a JSON object in two parts, joined as text (``frame``) so the head is encoded once:
+
+- the **head**, the same for every viewer of an audience (colleagues, or L&D who also see names
+  hidden from colleagues and, on a frozen week, the live standings): the top
+  ``LEADERBOARD_LIVE_ROWS`` people and teams, the scope's version and ``sent_at``;
+- the **tail**, this viewer's own row (``me``), "near me" rows (``near``, only on a ``?view=near``
+  socket) and own team (``my_team``), cut for this viewer.
+
+``heads`` reads what the broadcaster sends (three queries; seven on a frozen week); ``tails``
+reads the tails of any number of one worker's viewers in at most six. The frame format is
+described in ``docs/architecture.md``.
+"""
+
+import json
+import time
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.conf import settings
+from django.db.models import OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from leaderboard import broadcast, scopes, selectors
+from leaderboard.models import ScopeSettings, Standing, TeamStanding
+
+PUBLIC, LD = "public", "ld"
+MAX_LIVE_ROWS = 50
+
+
+@dataclass(frozen=True)
+class Watcher:
+    """One board socket: whose, on which scope, and what it shows."""
+
+    channel_name: str
+    scope: str
+    user_id: int
+    near: bool = False
+    ld: bool = False
+    team_id: int | None = None
+
+    @property
+    def audience(self) -> str:
+        return LD if self.ld else PUBLIC
+
+
+def live_rows() -> int:
+    """N, the rows of people and of teams a frame carries (1..50)."""
+    return max(1, min(MAX_LIVE_ROWS, int(settings.LEADERBOARD_LIVE_ROWS)))
+
+
+def encode(data: dict) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def frame(head: str, tail: str) -> str:
+    """``head`` and ``tail`` (two encoded JSON objects with distinct keys) as one object."""
+    return f"{head[:-1]},{tail[1:]}"
+
+
+def viewer_team(user) -> int | None:
+    team = user.current_team
+    return team.pk if team else None
+
+
+def _person(rank: int, user, points: int, *, viewer_id=None, ld=False, mark=False) -> dict:
+    """A person's row as a viewer may see it (``viewer_id`` None: a shared head's row)."""
+    hidden = not user.show_on_leaderboards
+    visible = ld or not hidden or user.pk == viewer_id
+    row = {
+        "rank": rank,
+        "key": selectors._row_key(user.pk),
+        "name": user.public_name if visible else selectors.ANONYMOUS,
+        "points": points,
+        "url": reverse("leaderboard:person", args=[user.pk]) if visible else "",
+    }
+    if ld and hidden:
+        row["hidden"] = True
+    if mark:
+        row["me"] = user.pk == viewer_id
+    return row
+
+
+def _team(rank: int, team_id: int, name: str, points: int, members: int) -> dict:
+    average = round(points / members, 1) if members else 0.0
+    return {
+        "rank": rank,
+        "key": f"t{team_id}",
+        "name": name,
+        "points": points,
+        "members": members,
+        "average": average,
+    }
+
+
+def team_order(*, scope: str, ranking: str) -> list[dict]:
+    """Every team of ``scope`` in board order (one query over narrow rows; ``team_board``'s
+    order: a few thousand teams sort in a couple of milliseconds)."""
+    rows = list(
+        TeamStanding.objects.filter(scope=scope).values_list(
+            "team_id", "team__name", "points", "members", "reached_at"
+        )
+    )
+
+    def average(r):
+        return round(r[2] / r[3], 1) if r[3] else 0.0
+
+    if ranking == ScopeSettings.AVERAGE:
+        rows.sort(key=lambda r: (-average(r), -r[2], r[4], r[0]))
+    else:
+        rows.sort(key=lambda r: (-r[2], r[4], r[0]))
+    return [_team(i, r[0], r[1], r[2], r[3]) for i, r in enumerate(rows, start=1)]
+
+
+class ScopeRead:
+    """One read of what every viewer of a scope shares; each part is read once, when first used."""
+
+    def __init__(self, scope: str):
+        self.scope = scope
+        self.config = selectors.scope_config(scope)
+        self.frozen = selectors.is_frozen(self.config)
+        self.ranking = self.config.team_ranking if self.config else ScopeSettings.TOTAL
+        self.generated_at = timezone.now().isoformat()
+
+    @cached_property
+    def top(self) -> list[Standing]:
+        return selectors.board_top(scope=self.scope, limit=live_rows())
+
+    @cached_property
+    def teams(self) -> list[dict]:
+        return team_order(scope=self.scope, ranking=self.ranking)
+
+    @cached_property
+    def live(self) -> list[dict]:
+        """A frozen week's live standings (L&D), from the ledger."""
+        return selectors.live_standings(scope=self.scope)
+
+    @cached_property
+    def live_teams(self) -> list[dict]:
+        return selectors.live_team_board(scope=self.scope, ranking=self.ranking)
+
+    def live_users(self, user_ids) -> dict:
+        from accounts.models import User
+
+        return User.objects.in_bulk(list(user_ids))
+
+    def head(self, audience: str, *, version: int) -> dict:
+        """The shared part of a frame for ``audience`` (colleagues, or L&D)."""
+        ld = audience == LD
+        live = ld and self.frozen
+        if live:
+            standings = self.live[: live_rows()]
+            users = self.live_users(r["user_id"] for r in standings)
+            top = [_person(r["rank"], users[r["user_id"]], r["points"], ld=True) for r in standings]
+            teams = self.live_teams[: live_rows()]
+        else:
+            top = [_person(i, s.user, s.points, ld=ld) for i, s in enumerate(self.top, start=1)]
+            teams = self.teams[: live_rows()]
+        return {
+            "type": "board",
+            "version": version,
+            "sent_at": None,
+            "generated_at": self.generated_at,
+            "scope": self.scope,
+            "label": scopes.label(self.scope, self.config.title if self.config else ""),
+            "frozen": self.frozen,
+            "live": live,
+            "ranking": self.ranking,
+            "top": top,
+            "teams": teams,
+        }
+
+
+def encode_head(head: dict) -> str:
+    """The head as sent: stamped with the server time (Unix seconds) just before encoding."""
+    return encode(head | {"sent_at": round(time.time(), 3)})
+
+
+def heads(scope: str) -> tuple[int, dict[str, str]]:
+    """What one broadcast sends: the scope's next version and each audience's encoded head.
+
+    Clears the pending mark first, so an award committing from now on starts the next window.
+    """
+    broadcast.clear_pending(scope)
+    version = broadcast.next_version(scope)
+    read = ScopeRead(scope)
+    return version, {
+        audience: encode_head(read.head(audience, version=version)) for audience in (PUBLIC, LD)
+    }
+
+
+def _ranked(scope: str, user_ids) -> dict[int, tuple[int, Standing]]:
+    """{user_id: (rank, standing with its user)} for several users: two queries."""
+    if not user_ids:
+        return {}
+    tied = selectors._tied_ahead(
+        Standing.objects.filter(scope=OuterRef("scope")),
+        points=OuterRef("points"),
+        reached_at=OuterRef("reached_at"),
+        user_id=OuterRef("user_id"),
+    )
+    rows = list(
+        Standing.objects.filter(scope=scope, user_id__in=list(user_ids))
+        .select_related("user")
+        .annotate(tied=selectors._count(tied))
+    )
+    higher = selectors._higher_counts(scope, [s.points for s in rows])
+    return {s.user_id: (higher[s.points] + s.tied + 1, s) for s in rows}
+
+
+def _tail(*, me, near, my_team, snapshot: bool) -> str:
+    return encode({"snapshot": snapshot, "me": me, "near": near, "my_team": my_team})
+
+
+def tails(read: ScopeRead, watchers: list[Watcher], *, snapshot: bool = False) -> dict[str, str]:
+    """{channel name: encoded tail} of ``watchers`` of one scope.
+
+    A constant number of queries however many they are: their ranks (two), the "near me" rows
+    of those who asked (two), the team order (one); on a frozen week L&D's come from the live
+    standings instead (three).
+    """
+    result = {}
+    live = [w for w in watchers if w.ld and read.frozen]
+    standard = [w for w in watchers if not (w.ld and read.frozen)]
+    if standard:
+        ranked = _ranked(read.scope, {w.user_id for w in standard})
+        near_ranks = {
+            w.user_id: ranked[w.user_id][0] for w in standard if w.near and w.user_id in ranked
+        }
+        near = selectors.near_map(scope=read.scope, ranks=near_ranks)
+        teams = {t["key"]: t for t in read.teams} if any(w.team_id for w in standard) else {}
+        for w in standard:
+            mine = ranked.get(w.user_id)
+            me = (
+                _person(mine[0], mine[1].user, mine[1].points, viewer_id=w.user_id)
+                if mine
+                else None
+            )
+            rows = near.get(w.user_id) if w.near else None
+            result[w.channel_name] = _tail(
+                me=me,
+                near=[
+                    _person(r, s.user, s.points, viewer_id=w.user_id, ld=w.ld, mark=True)
+                    for r, s in rows
+                ]
+                if rows
+                else None,
+                my_team=teams.get(f"t{w.team_id}"),
+                snapshot=snapshot,
+            )
+    if live:
+        mine = {r["user_id"]: r for r in read.live if r["user_id"] in {w.user_id for w in live}}
+        users = read.live_users(mine)
+        teams = {t["key"]: t for t in read.live_teams}
+        for w in live:
+            row = mine.get(w.user_id)
+            me = _person(row["rank"], users[w.user_id], row["points"], ld=True) if row else None
+            result[w.channel_name] = _tail(
+                me=me, near=None, my_team=teams.get(f"t{w.team_id}"), snapshot=snapshot
+            )
+    return result
+
+
+def viewer_tails(scope: str, watchers: list[Watcher]) -> dict[str, str]:
+    """The tails of one worker's viewers of ``scope`` for a broadcast (on a fresh read)."""
+    return tails(ScopeRead(scope), watchers) if watchers else {}
+
+
+def snapshot(watcher: Watcher) -> str:
+    """The frame a socket starts with (and gets on a resync): as small as a broadcast's."""
+    version = broadcast.current_version(watcher.scope)
+    read = ScopeRead(watcher.scope)
+    head = encode_head(read.head(watcher.audience, version=version))
+    return frame(head, tails(read, [watcher], snapshot=True)[watcher.channel_name])
