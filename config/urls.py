@@ -1,7 +1,9 @@
 """URL configuration: allauth, Wagtail admin, app URLs, then Wagtail's page serving last."""
 
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -27,10 +29,12 @@ urlpatterns = [
     path("insights/", insights, name="insights"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+if settings.BENCH_BARE_VIEW:
+    from config.bench import bare
 
+    urlpatterns += [path("bench/bare/", bare, name="bench_bare")]
+
+if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
