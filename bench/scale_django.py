@@ -169,6 +169,10 @@ def single_awards(count: int, user_ids: list[int]) -> dict:
 
 def _writer(index: int, threads: int, user_ids, week, start_at: float, seconds: float, queue):
     """One writer process: ``threads`` threads, each with its own connection, until the end."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the run's handler: just end
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle
     connections.close_all()  # never share the parent's sockets
     results: list = []
     lock = threading.Lock()
@@ -225,6 +229,9 @@ def concurrent_writers(*, writers: int, processes: int, seconds: float, user_ids
             if proc.is_alive():
                 proc.terminate()
             proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(5)
     # Throughput counts the awards that finished inside the window.
     done = [r for r in results if r[2] and r[0] + r[1] <= start_at + seconds]
     new = sum(1 for r in results if r[2])
@@ -353,7 +360,8 @@ def award_stream(*, rate: float, seconds: float, user_ids, threads: int = 4) -> 
                 print(f"push award {n}: {error.__class__.__name__}", file=sys.stderr)
         connection.close()
 
-    workers = [threading.Thread(target=loop, args=(t,)) for t in range(threads)]
+    # Daemon threads: an interrupted run exits without waiting for the rest of the stream.
+    workers = [threading.Thread(target=loop, args=(t,), daemon=True) for t in range(threads)]
     for w in workers:
         w.start()
     for w in workers:

@@ -31,6 +31,18 @@ def raise_file_limit(needed: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, needed), hard))
 
 
+def _worker_setup(sockets: int) -> None:
+    """In the worker before exec: enough file descriptors, and SIGTERM if the run is killed
+    outright (Linux's parent-death signal), so no worker outlives the run however it ends."""
+    raise_file_limit(sockets * 2 + 1000)
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 class Workers:
     """Daphne workers on ``ports``; a context manager that always stops them (process groups)."""
 
@@ -60,7 +72,7 @@ class Workers:
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # its own process group, stopped as one
-                    preexec_fn=lambda: raise_file_limit(self.sockets * 2 + 1000),
+                    preexec_fn=lambda: _worker_setup(self.sockets),
                 )
             )
             log.close()
@@ -199,6 +211,8 @@ async def _clients(targets, batch, control, results):
 
 
 def client_process(targets, batch, control, results):
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the run's handler: just end
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's to handle
     raise_file_limit(len(targets) * 2 + 200)
     asyncio.run(_clients(targets, batch, control, results))
 
@@ -256,6 +270,9 @@ class Clients:
             if proc.is_alive():
                 proc.terminate()
             proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(5)
         return False
 
 
