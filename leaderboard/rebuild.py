@@ -12,7 +12,9 @@ Running while awards arrive (PostgreSQL): the rebuild first takes a SHARE lock o
 which waits for the awards in flight to commit and then makes new awards wait at their ledger
 INSERT (readers are not blocked), and then an EXCLUSIVE lock on the three aggregate tables, so
 nothing else writes them while they are replaced (readers still see the old rows until commit:
-boards keep serving during a rebuild). So the rebuild sees one fixed ledger, no award is half
+boards keep serving during a rebuild). It first takes the fold lock (``leaderboard.aggregates``),
+so no fold writes the aggregates meanwhile, and drops the pending deltas, which belong to awards
+it counts anyway. So the rebuild sees one fixed ledger, no award is half
 counted, and the awards that waited apply their increments to the rebuilt rows after commit. An
 award holds only its user's row lock while it waits; the rebuild holds no lock an award has, so
 they cannot deadlock. On SQLite a write transaction already excludes every other writer.
@@ -26,6 +28,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from leaderboard import scopes
+from leaderboard.aggregates import fold_lock, pending_drop
 from leaderboard.models import PointsAward, ScopeSettings, ScoreBucket, Standing, TeamStanding
 
 
@@ -186,6 +189,9 @@ def _frozen_weeks() -> dict[int, datetime]:
 
 
 def _lock_for_rebuild() -> None:
+    # No fold runs meanwhile (it would write the rows being replaced); the deltas pending now
+    # belong to committed awards, whose ledger rows the rebuild counts, so they are dropped.
+    fold_lock(wait=True)
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -216,6 +222,7 @@ def standings_rebuild() -> dict[str, int]:
         for ledger in _scoped_ledgers(frozen):
             _collect_members(cursor, ledger)
         changed = _apply(cursor, scope=None)
+    pending_drop()
     return {
         "standings": Standing.objects.count(),
         "team_standings": TeamStanding.objects.count(),
@@ -227,6 +234,8 @@ def standings_rebuild() -> dict[str, int]:
 def scope_rebuild(scope: str, *, frozen_at: datetime | None) -> None:
     """Recompute one scope's rows (a week frozen, unfrozen or moved) in the caller's transaction."""
     ledger = PointsAward.objects.order_by().filter(scopes.award_filter(scope, frozen_at=frozen_at))
+    fold_lock(wait=True)
+    pending_drop(scope)
     with connection.cursor() as cursor:
         _create_temporary_tables(cursor)
         _collect_members(cursor, ledger.annotate(scope_key=Value(scope, output_field=CharField())))

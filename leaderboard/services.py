@@ -10,22 +10,13 @@ from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, models, transaction
-from django.db.models import F, Sum, Value
-from django.db.models.functions import Greatest
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
-from leaderboard import scopes
-from leaderboard.models import (
-    Kudos,
-    Notification,
-    PointsAward,
-    ScopeSettings,
-    ScoreBucket,
-    Standing,
-    TeamStanding,
-)
+from leaderboard.aggregates import aggregates_fold, fold_batch, standings_apply
+from leaderboard.models import Kudos, Notification, PointsAward, ScopeSettings
 from leaderboard.rebuild import scope_rebuild, standings_rebuild  # noqa: F401 (re-exported)
 from leaderboard.selectors import SCOPES_CACHE_KEY
 
@@ -39,6 +30,20 @@ class LeaderboardError(Exception):
 def _local_day_start(moment: datetime) -> datetime:
     local = timezone.localtime(moment)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def users_lock(user_ids) -> None:
+    """Lock several people's user rows, in id order, for a transaction that awards them all.
+
+    ``points_award`` locks each person's row as it awards them; a transaction awarding two
+    people (a review pays the reviewer and the author, kudos lock the giver and pay the
+    recipient) would otherwise take the two locks in its own order, and two such transactions
+    crossing (each reviewing the other's work) would deadlock. Taking them all up front, in one
+    global order, cannot.
+    """
+    ids = sorted({int(pk) for pk in user_ids if pk is not None})
+    if ids:
+        list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
 def _capped_amount(*, user: User, kind: str, amount: int, at: datetime) -> int:
@@ -64,118 +69,16 @@ def _capped_amount(*, user: User, kind: str, amount: int, at: datetime) -> int:
     return max(0, min(amount, cap - used))
 
 
-def _frozen_at(scope: str) -> datetime | None:
-    if not scope.startswith("week-"):
-        return None
-    return ScopeSettings.objects.filter(scope=scope).values_list("frozen_at", flat=True).first()
-
-
-def _bump(model: type[models.Model], key: dict, *, amount: int, at: datetime, **extra) -> bool:
-    """Add ``amount`` to one aggregate row, creating it if needed, without losing increments.
-
-    The UPDATE is atomic in the database; if the row does not exist yet, two concurrent awards
-    may both try to create it, and the loser of the unique constraint updates instead.
-    Returns whether this call created the row.
-    """
-    changes = {
-        "points": F("points") + amount,
-        "reached_at": Greatest(F("reached_at"), Value(at, output_field=models.DateTimeField())),
-    }
-    changes.update({name: F(name) + value for name, value in extra.items()})
-    if model.objects.filter(**key).update(**changes):
-        return False
-    try:
-        with transaction.atomic():
-            model.objects.create(**key, points=amount, reached_at=at, **extra)
-    except IntegrityError:
-        model.objects.filter(**key).update(**changes)
-        return False
-    return True
-
-
-def _bucket_add(scope: str, points: int) -> None:
-    """One more user of ``scope`` holds ``points`` (creates the bucket if it is the first)."""
-    bucket = ScoreBucket.objects.filter(scope=scope, points=points)
-    if bucket.update(count=F("count") + 1):
-        return
-    try:
-        with transaction.atomic():
-            ScoreBucket.objects.create(scope=scope, points=points, count=1)
-    except IntegrityError:
-        bucket.update(count=F("count") + 1)
-
-
-def _bucket_take(scope: str, points: int) -> None:
-    """One user fewer of ``scope`` holds ``points``; an emptied bucket is deleted.
-
-    The decrement locks the row until commit, so whoever takes the last user out also sees the
-    zero and deletes it, and a concurrent ``_bucket_add`` waits and then recreates the bucket.
-    The check constraint (count >= 0) refuses any drift below zero.
-    """
-    bucket = ScoreBucket.objects.filter(scope=scope, points=points)
-    bucket.update(count=F("count") - 1)
-    bucket.filter(count=0).delete()
-
-
-def _standings_apply(award: PointsAward) -> list[str]:
-    """Apply one award to every standing it counts in; returns the scopes that moved.
-
-    Rows shared with other people's awards (a scope's score buckets, the team's standing) are
-    written last and in one global order: buckets by scope and score, then team rows by scope.
-    Two concurrent awards then never wait on each other in a cycle (one moving 10 -> 20 while
-    another moves 20 -> 10 used to deadlock on the two buckets). The person's own standing rows
-    are theirs alone: the user-row lock in :func:`points_award` serialises them.
-    """
-    moved, live = [], []
-    for scope in scopes.scopes_for(
-        created_at=award.created_at, week_id=award.week_id, skill=award.skill
-    ):
-        moved.append(scope)
-        frozen_at = _frozen_at(scope)
-        if frozen_at is not None and award.created_at > frozen_at:
-            # A frozen week's public board keeps its standings; the scope is still announced,
-            # because L&D watch the live standings (read from the ledger) on the same socket.
-            continue
-        live.append((scope, frozen_at))
-    bucket_moves = []
-    for scope, _ in live:
-        key = {"scope": scope, "user_id": award.user_id}
-        created = _bump(Standing, key, amount=award.amount, at=award.created_at)
-        # The row was written above and stays locked by this transaction until commit, so this
-        # is the score this award made, whatever other awards do meanwhile.
-        points = Standing.objects.filter(**key).values_list("points", flat=True).get()
-        if not created:
-            bucket_moves.append((scope, points - award.amount, -1))
-        bucket_moves.append((scope, points, +1))
-    for scope, points, step in sorted(bucket_moves):
-        if step > 0:
-            _bucket_add(scope, points)
-        else:
-            _bucket_take(scope, points)
-    if award.team_id:
-        for scope, frozen_at in sorted(live):
-            earlier = (
-                PointsAward.objects.filter(scopes.award_filter(scope, frozen_at=frozen_at))
-                .filter(user_id=award.user_id, team_id=award.team_id)
-                .exclude(pk=award.pk)
-                .exists()
-            )
-            _bump(
-                TeamStanding,
-                {"scope": scope, "team_id": award.team_id},
-                amount=award.amount,
-                at=award.created_at,
-                members=0 if earlier else 1,
-            )
-    return moved
-
-
 def _after_award(*, user_id: int, moved: list[str]) -> None:
     # The award is committed: a broken channel layer or badge rule must not turn the caller's
     # request into an error page, so failures are logged, not raised.
     from leaderboard import broadcast
     from leaderboard.badges import badges_evaluate
 
+    try:
+        aggregates_fold()
+    except Exception:
+        logger.exception("Could not fold the standings' pending deltas")
     try:
         broadcast.announce(moved)
     except Exception:
@@ -230,7 +133,8 @@ def points_award(
         if capped != amount:
             reason = f"{reason} (cut from {amount} to the daily cap)".strip()
         try:
-            with transaction.atomic():
+            # Under the row lock a duplicate cannot get this far on PostgreSQL, so no savepoint.
+            with transaction.atomic(savepoint=connection.vendor != "postgresql"):
                 award = PointsAward.objects.create(
                     user=user,
                     team=user.current_team,
@@ -246,7 +150,10 @@ def points_award(
         except IntegrityError:
             # Only reachable without the row lock (SQLite): the unique constraint kept one row.
             return PointsAward.objects.get(user=user, source_key=source_key)
-        moved = _standings_apply(award)
+        moved = standings_apply(award)
+        # Fold the shared aggregates now when no other award is folding (then the boards are
+        # exact at commit); otherwise the folder, or this award's after-commit fold, does it.
+        fold_batch()
         transaction.on_commit(partial(_after_award, user_id=user.pk, moved=moved))
     return award
 
@@ -362,7 +269,7 @@ def kudos_give(*, giver: User, recipient: User, message: str) -> Kudos:
         raise LeaderboardError("Keep the kudos message to 280 characters or fewer.")
     budget = settings.LEADERBOARD_KUDOS_WEEKLY_BUDGET
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=giver.pk).values_list("pk").first()
+        users_lock([giver.pk, recipient.pk])
         week_start = kudos_week_start()
         given = Kudos.objects.filter(giver=giver, created_at__gte=week_start).count()
         if given >= budget:

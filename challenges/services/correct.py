@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.roles import is_ld
 from challenges import scoring
-from challenges.models import ChallengePage, Correction, Review
+from challenges.models import ChallengePage, Correction, Criterion, Review
 from challenges.services.common import (
     AGREEMENT_BONUS,
     GOLD_BONUS,
@@ -28,7 +28,7 @@ from challenges.services.common import (
 )
 from challenges.services.weeks import week_id_for
 from config.errors import ApplicationError
-from leaderboard.services import points_award
+from leaderboard.services import points_award, users_lock
 
 TEXT_LIMITS = (20, 5000)
 RATIONALE_LIMITS = (20, 2000)
@@ -59,20 +59,14 @@ def correction_submit(*, user, challenge: ChallengePage, text: str, rationale: s
 
 def _clean_scores(scores: dict[str, object]) -> dict[str, int]:
     cleaned, errors = {}, []
-    labels = {
-        "accuracy": "Accuracy",
-        "tone": "Tone",
-        "completeness": "Completeness",
-        "policy_fit": "Policy fit",
-    }
-    for criterion in Review.CRITERIA:
+    for criterion in Criterion:
         try:
-            value = int(scores.get(criterion))  # type: ignore[arg-type]
+            value = int(scores.get(criterion.value))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             value = 0
         if not 1 <= value <= 5:
-            errors.append(f"{labels[criterion]} needs a score from 1 to 5.")
-        cleaned[criterion] = value
+            errors.append(f"{criterion.label} needs a score from 1 to 5.")
+        cleaned[criterion.value] = value
     if errors:
         raise ApplicationError(errors)
     return cleaned
@@ -113,6 +107,15 @@ def review_submit(
     try:
         with transaction.atomic():
             locked = Correction.objects.select_for_update().get(pk=correction.pk)
+            # Everyone this review may pay (reviewer, author, earlier reviewers' agreement),
+            # locked in one order so that crossing reviews cannot deadlock.
+            users_lock(
+                [
+                    reviewer.pk,
+                    locked.user_id,
+                    *Review.objects.filter(correction=locked).values_list("reviewer_id", flat=True),
+                ]
+            )
             review = Review.objects.create(
                 correction=locked,
                 reviewer=reviewer,

@@ -7,6 +7,7 @@
 from leaderboard.models.ledger import PointsAward
 from leaderboard.models.recognition import Badge, BadgeAward, Kudos, Level, Notification
 from leaderboard.models.standings import (
+    AggregateDelta,
     BoardPresence,
     ScopeSettings,
     ScoreBucket,
@@ -15,6 +16,7 @@ from leaderboard.models.standings import (
 )
 
 __all__ = [
+    "AggregateDelta",
     "Badge",
     "BadgeAward",
     "BoardPresence",

@@ -96,6 +96,33 @@ class TeamStanding(models.Model):
         return round(self.points / self.members, 1) if self.members else 0.0
 
 
+class AggregateDelta(models.Model):
+    """A change to a shared aggregate row that an award made but that is not yet folded in.
+
+    Score buckets and team standings are shared by many people: updating them inside each award
+    made every award at the same score (or in the same team) wait for the others' commits, and
+    two-award transactions deadlock. An award only *appends* its changes here (inserts never
+    wait on each other); ``leaderboard.aggregates.aggregates_fold`` applies them in batches
+    right after commit, one folder at a time. A ``BUCKET`` row moves ``count`` users in or out
+    of score ``key``; a ``TEAM`` row adds ``points`` and ``members`` to team ``key``.
+    """
+
+    BUCKET = 1
+    TEAM = 2
+
+    id = models.BigAutoField(primary_key=True)
+    kind = models.PositiveSmallIntegerField(choices=[(BUCKET, "score bucket"), (TEAM, "team")])
+    scope = models.CharField(max_length=100)
+    key = models.IntegerField()
+    count = models.IntegerField(default=0)
+    points = models.IntegerField(default=0)
+    members = models.IntegerField(default=0)
+    reached_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key} in {self.scope}"
+
+
 class ScopeSettings(models.Model):
     """Settings of one scope that another app owns, e.g. a challenge week (``week-3``).
 
@@ -143,4 +170,11 @@ class BoardPresence(models.Model):
         return f"{self.user_id} on {self.scope}"
 
 
-__all__ = ["BoardPresence", "ScopeSettings", "ScoreBucket", "Standing", "TeamStanding"]
+__all__ = [
+    "AggregateDelta",
+    "BoardPresence",
+    "ScopeSettings",
+    "ScoreBucket",
+    "Standing",
+    "TeamStanding",
+]

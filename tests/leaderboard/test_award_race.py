@@ -10,11 +10,11 @@ import random
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.models import Sum
 
-from leaderboard.models import PointsAward, Standing
-from leaderboard.services import points_award, standings_rebuild
+from leaderboard.models import AggregateDelta, PointsAward, Standing
+from leaderboard.services import points_award, standings_rebuild, users_lock
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.leaderboard.test_rebuild import _snapshot
 
@@ -64,9 +64,80 @@ def test_concurrent_awards_with_crossing_scores_never_deadlock(settings):
         thread.join()
     assert errors == []
     assert PointsAward.objects.count() == WRITERS * AWARDS_EACH * 2
+    # Every delta an award appended was folded by the after-commit folds (none left stranded).
+    assert AggregateDelta.objects.count() == 0
     for user in users:
         ledger = PointsAward.objects.filter(user=user).aggregate(total=Sum("amount"))["total"]
         assert Standing.objects.get(scope="all", user=user).points == ledger
     incremental = _snapshot()
     standings_rebuild()
     assert _snapshot() == incremental
+
+
+@pytest.mark.django_db(transaction=True)
+def test_transactions_paying_two_people_in_crossing_order_never_deadlock(settings):
+    """A review pays reviewer and author; kudos lock giver and recipient. Two such transactions
+    crossing (A reviews B while B reviews A) took the two user locks in opposite orders and
+    PostgreSQL aborted one as a deadlock (a 500 in the load run). users_lock orders them."""
+    settings.LEADERBOARD_DAILY_CAPS = {}
+    if connection.vendor == "sqlite":
+        pytest.skip("Needs PostgreSQL: SQLite serialises writers, so nothing runs concurrently.")
+    team = TeamFactory()
+    pairs = [(UserFactory(team=team), UserFactory(team=team)) for _ in range(3)]
+    rounds = 40
+    barrier = threading.Barrier(len(pairs) * 2)
+    errors = []
+
+    def pay(pair, flip):
+        first, second = pair[::-1] if flip else pair
+        try:
+            barrier.wait()
+            for n in range(rounds):
+                with transaction.atomic():
+                    users_lock([first.pk, second.pk])
+                    for person in (first, second):
+                        points_award(
+                            user=person,
+                            amount=5,
+                            kind="review.given",
+                            source_key=f"cross:{first.pk}:{second.pk}:{n}:{person.pk}",
+                        )
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=pay, args=(pair, flip)) for pair in pairs for flip in (False, True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert PointsAward.objects.count() == len(pairs) * 2 * rounds * 2
+    assert AggregateDelta.objects.count() == 0
+    incremental = _snapshot()
+    standings_rebuild()
+    assert _snapshot() == incremental
+
+
+@pytest.mark.django_db
+def test_one_award_in_every_scope_and_a_team_costs_at_most_15_queries(
+    django_assert_max_num_queries,
+):
+    """Issue 11's budget (PostgreSQL): lock, duplicate check, cap, ledger row, standings, deltas,
+    and the fold, which is one statement there; SQLite's portable fold takes a few more."""
+    week = 7
+    user = UserFactory(team=TeamFactory())
+    points_award(user=user, amount=5, kind="x", source_key="first", skill="data-literacy")
+    with django_assert_max_num_queries(15 if connection.vendor == "postgresql" else 20):
+        points_award(
+            user=user,
+            amount=5,
+            kind="challenge.flags",
+            source_key="second",
+            skill="communication",
+            week_id=week,
+        )
+    assert Standing.objects.filter(user=user).count() == 5  # all, month, week, two skills
