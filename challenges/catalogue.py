@@ -102,7 +102,8 @@ def challenge_list(*, index, user, filters: ChallengeFilters) -> list[dict]:
         _filtered(ChallengePage.objects.live().child_of(index), filters)
         .distinct()
         .order_by("path")
-        .prefetch_related("skills")
+        .select_related("cover_image")
+        .prefetch_related("skills", "cover_image__renditions")
     )
     if not challenges:
         return []

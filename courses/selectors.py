@@ -41,7 +41,11 @@ def _percent(done: int, total: int) -> int:
 def module_cards(*, index: Page, user) -> list[dict]:
     """The index's live modules in tree order, each with lesson count and the user's progress."""
     modules = list(
-        SkillModulePage.objects.live().child_of(index).select_related("skill").order_by("path")
+        SkillModulePage.objects.live()
+        .child_of(index)
+        .select_related("skill", "cover_image")
+        .prefetch_related("cover_image__renditions")
+        .order_by("path")
     )
     lessons = list(
         LessonPage.objects.live().descendant_of(index).values_list("pk", "path").order_by("path")

@@ -10,6 +10,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from courses.models.pages import COVER_HELP
+
 STEPS = ["observe", "correct", "context", "test", "reflect"]
 
 
@@ -101,6 +103,14 @@ class ChallengePage(Page):
         help_text="The company AI system this challenge is about: the Test step asks it.",
     )
     skills = ParentalManyToManyField("courses.Skill", blank=True, related_name="challenges")
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=COVER_HELP.format(what="challenge"),
+    )
     difficulty = models.PositiveSmallIntegerField(choices=DIFFICULTY_CHOICES, default=1)
     points = models.PositiveSmallIntegerField(
         default=100,
@@ -127,6 +137,7 @@ class ChallengePage(Page):
             ],
             heading="About this challenge",
         ),
+        FieldPanel("cover_image"),
         MultiFieldPanel(
             [
                 FieldPanel("open_observe"),

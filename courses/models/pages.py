@@ -9,6 +9,11 @@ from wagtail.search import index
 
 from courses.blocks import LessonStreamBlock
 
+COVER_HELP = (
+    "Optional: shown on the {what} page and in the list. Its description in the image library "
+    "is its alt text (leave the description empty for a purely decorative picture)."
+)
+
 
 class SkillIndexPage(Page):
     """The catalogue of skill modules (``/skills/``), grouped by skill."""
@@ -53,12 +58,13 @@ class SkillModulePage(Page):
     completion_points = models.PositiveSmallIntegerField(
         default=50, help_text="Points for completing every lesson of this module."
     )
-    hero_image = models.ForeignKey(
+    cover_image = models.ForeignKey(
         "wagtailimages.Image",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
+        help_text=COVER_HELP.format(what="module"),
     )
 
     content_panels = [
@@ -73,7 +79,7 @@ class SkillModulePage(Page):
             ],
             heading="Level, time and points",
         ),
-        FieldPanel("hero_image"),
+        FieldPanel("cover_image"),
     ]
     search_fields = [
         *Page.search_fields,

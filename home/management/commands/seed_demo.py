@@ -1,7 +1,8 @@
 """Create (or bring up to date) the demo site: teams, users for every role, and app content.
 
 Idempotent: running it twice gives the same result. Each app contributes a ``demo.py`` with a
-``seed(*, stdout)`` function; they run in DEMO_APPS order, each in its own transaction.
+``seed(*, stdout)`` function; they run in DEMO_APPS order, each in its own transaction, then
+``home.demo_covers`` puts the demo cover images on the demo pages.
 """
 
 from importlib import import_module
@@ -38,4 +39,9 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 module.seed(stdout=self.stdout)
+        # Last: covers go on pages the courses and challenges steps made.
+        from home import demo_covers
+
+        with transaction.atomic():
+            demo_covers.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
