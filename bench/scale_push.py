@@ -68,7 +68,12 @@ class Workers:
                         "bench.scale_asgi:application",
                     ],
                     cwd=ROOT,
-                    env={**self.env, "SCALE_QUERY_LOG": str(self.query_log(port))},
+                    # The bare reference view of the pages phase (bench/pages.py) is mounted.
+                    env={
+                        **self.env,
+                        "SCALE_QUERY_LOG": str(self.query_log(port)),
+                        "BENCH_BARE_VIEW": "true",
+                    },
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # its own process group, stopped as one
