@@ -40,6 +40,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from leaderboard import broadcast
+from leaderboard.aggregates import aggregates_fold
 from leaderboard.models import BoardPresence
 
 logger = logging.getLogger(__name__)
@@ -215,6 +216,9 @@ async def keep_once() -> list[Gone]:
     since, holding = timezone.now(), held()
     gone = await socket_sync(presence_sweep)()
     gone += await socket_sync(presence_heartbeat)(holding=holding, since=since)
+    # The safety net of the standings fold: deltas whose award's process died between its
+    # commit and its fold are folded here (a no-op when another process is folding).
+    await socket_sync(aggregates_fold)()
     await leave_groups(gone)
     if gone:
         logger.info("Removed %d board presence rows of lost sockets.", len(gone))

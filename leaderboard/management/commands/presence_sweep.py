@@ -4,6 +4,7 @@ from asgiref.sync import async_to_sync
 from django.core.management.base import BaseCommand
 
 from leaderboard import presence
+from leaderboard.aggregates import aggregates_fold
 
 
 class Command(BaseCommand):
@@ -16,4 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         gone = presence.presence_sweep()
         async_to_sync(presence.leave_groups)(gone)
+        folded = aggregates_fold()
+        if folded:
+            self.stdout.write(f"Folded {folded} pending standings changes of a lost process.")
         self.stdout.write(self.style.SUCCESS(f"Removed {len(gone)} presence rows of dead workers."))
