@@ -36,7 +36,14 @@ from accounts.services import membership_set  # noqa: E402
 from challenges.models import ChallengePage, ContextNote, Correction, Reflection, Review  # noqa: E402
 from challenges.models import TestCase as TestCaseRecord  # noqa: E402
 from courses.models import LessonPage, LessonProgress, QuizAttempt  # noqa: E402
-from leaderboard.models import Kudos, PointsAward, ScoreBucket, Standing, TeamStanding  # noqa: E402
+from leaderboard.models import (
+    AggregateDelta,
+    Kudos,
+    PointsAward,
+    ScoreBucket,
+    Standing,
+    TeamStanding,
+)  # noqa: E402
 
 LOAD_DOMAIN = "load.apprentice.example"
 
@@ -152,6 +159,10 @@ def check(log: Path, out: Path, since: datetime | None = None) -> bool:
         result["problems"].append({"kind": "ledger", "paid_twice": paid_twice})
     result["submissions"] = {f"{k} {state}": n for (k, state), n in sorted(by_kind.items())}
 
+    # Deltas still pending now would be a fold that never ran (a stranded change): count them.
+    result["pending_deltas"] = AggregateDelta.objects.count()
+    if result["pending_deltas"]:
+        result["problems"].append({"kind": "fold", "pending_deltas": result["pending_deltas"]})
     before = _aggregates()
     call_command("standings_rebuild")
     after = _aggregates()
