@@ -36,14 +36,14 @@ from accounts.services import membership_set  # noqa: E402
 from challenges.models import ChallengePage, ContextNote, Correction, Reflection, Review  # noqa: E402
 from challenges.models import TestCase as TestCaseRecord  # noqa: E402
 from courses.models import LessonPage, LessonProgress, QuizAttempt  # noqa: E402
-from leaderboard.models import (
+from leaderboard.models import (  # noqa: E402
     AggregateDelta,
     Kudos,
     PointsAward,
     ScoreBucket,
     Standing,
     TeamStanding,
-)  # noqa: E402
+)
 
 LOAD_DOMAIN = "load.apprentice.example"
 
