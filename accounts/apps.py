@@ -1,4 +1,5 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 from wagtail.users.apps import WagtailUsersAppConfig
 
 
@@ -9,9 +10,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and teams"
 
     def ready(self) -> None:
-        from django.apps import apps
-        from django.db.models.signals import post_migrate
-
+        # roles imports models, which the app registry allows only once ready() runs.
         from accounts import roles
 
         # Each app's permissions are created by its own post_migrate, in INSTALLED_APPS order;

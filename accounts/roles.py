@@ -5,6 +5,7 @@ every migrate, because permissions of models added by later apps exist only then
 """
 
 from django.contrib.auth.models import Group, Permission
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 EMPLOYEE = "Employee"
 REVIEWER = "Reviewer"
@@ -93,7 +94,6 @@ def _permissions(names: list[str]) -> list[Permission]:
 
 def sync_role_permissions() -> None:
     """Give each role its permissions. Adds what is missing; never removes (L&D may add more)."""
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ALL_ROLES}
     groups[LD_AUTHOR].permissions.add(*_permissions(AUTHOR_PERMISSIONS))

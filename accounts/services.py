@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Team, User
 from accounts.policy import disallowed_domain_message, email_domain_allowed
+from accounts.signals import public_identity_changed
 
 INVITATION_DAYS_VALID = 14
 # Profile fields that change how a person appears on public leaderboards.
@@ -42,7 +43,6 @@ def membership_set(*, user: User, team: Team) -> Membership:
 def profile_save(*, form) -> User:
     """Save a person's own profile form (a valid ``ProfileForm``); when their public name or
     leaderboard visibility changed, say so after commit so open boards redraw."""
-    from accounts.signals import public_identity_changed
 
     user = form.save()
     if PUBLIC_IDENTITY_FIELDS & set(form.changed_data):

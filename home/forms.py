@@ -2,7 +2,10 @@
 
 from django import forms
 
+from accounts.models import Team
 from accounts.onboarding import COLUMNS
+from courses.models import Skill
+from home.analytics.selectors import Filters
 from home.models import NotificationPreference
 
 
@@ -24,9 +27,6 @@ class InsightsFilterForm(forms.Form):
     team = forms.TypedChoiceField(required=False, label="Team", coerce=int, empty_value=None)
 
     def __init__(self, *args, **kwargs):
-        from accounts.models import Team
-        from courses.models import Skill
-
         super().__init__(*args, **kwargs)
         self.fields["skill"].choices = [
             ("", "All skills"),
@@ -57,9 +57,6 @@ class AnalyticsFilterForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from accounts.models import Team
-        from courses.models import Skill
-
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.order_by("name")
         self.fields["skill"].choices = [
@@ -74,8 +71,6 @@ class AnalyticsFilterForm(forms.Form):
         return data
 
     def filters(self):
-        from home.analytics.selectors import Filters
-
         if not self.is_bound or not self.is_valid():
             return Filters()
         data = self.cleaned_data

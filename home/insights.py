@@ -14,7 +14,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
+from accounts.models import User
 from challenges.models import ContextNote, Correction, Reflection, Upvote
+from home.models import DigestSent
 
 FEED_SIZE = 60
 
@@ -82,7 +84,6 @@ def digest_week_start(moment: datetime | None = None) -> datetime:
 def digest_send(*, user, now: datetime | None = None) -> bool:
     """E-mail ``user`` this week's digest once (a database constraint); False if already sent
     or there is nothing worth sending."""
-    from home.models import DigestSent
 
     now = now or timezone.now()
     week = digest_week_start(now).date()
@@ -114,7 +115,6 @@ def digest_send(*, user, now: datetime | None = None) -> bool:
 @task()
 def digest_send_task(user_ids: list[int]) -> int:
     """Background task: send the weekly digest to these users; returns how many were sent."""
-    from accounts.models import User
 
     return sum(
         digest_send(user=user) for user in User.objects.filter(pk__in=user_ids, is_active=True)

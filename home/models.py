@@ -9,6 +9,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from home.selectors import dashboard_context
+
 
 class HomePage(Page):
     """The root of the site. Visitors see the introduction; employees see their dashboard."""
@@ -21,8 +23,6 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
 
     def get_context(self, request, *args, **kwargs):
-        from home.selectors import dashboard_context
-
         context = super().get_context(request, *args, **kwargs)
         if request.user.is_authenticated:
             context["dashboard"] = dashboard_context(request.user)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django_tasks import task
 
 from home.models import NotificationPreference
+from leaderboard.models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,6 @@ def _enqueue(notification_id: int) -> None:
 @task()
 def notification_email_task(notification_id: int) -> bool:
     """E-mail one notification if its recipient opted into its kind. Returns whether sent."""
-    from leaderboard.models import Notification
 
     notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
     if notification is None or not notification.user.is_active:

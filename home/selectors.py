@@ -17,8 +17,9 @@ from challenges.models import (
     EvalResult,
     FlagSubmission,
 )
-from courses.models import Skill
-from courses.selectors import assignments_for_user
+from challenges.selectors import weeks_running
+from courses.models import LessonProgress, Skill
+from courses.selectors import assignments_for_user, orientation_module
 from home.analytics.charts import svg_chart, svg_hbars, svg_lines
 from leaderboard import scopes
 from leaderboard.kinds import AWARD_KINDS
@@ -127,7 +128,6 @@ def open_challenges(user: User, limit: int = 3) -> list[ChallengePage]:
 def running_week_rank(user: User):
     """The running challenge week the user takes part in, and their rank on its board (the
     public one: frozen after the freeze), or (None, None)."""
-    from challenges.selectors import weeks_running
 
     team_id = user.current_team.pk if user.current_team else None
     for week in weeks_running():
@@ -202,8 +202,6 @@ def dashboard_context(user: User) -> dict:
 def welcome_for(user: User, *, earned: bool) -> dict:
     """A newcomer (no points and no lesson done yet) is welcomed, not welcomed back, and
     pointed at the orientation module."""
-    from courses.models import LessonProgress
-    from courses.selectors import orientation_module
 
     newcomer = not earned and not LessonProgress.objects.filter(user=user).exists()
     return {"newcomer": newcomer, "orientation": orientation_module() if newcomer else None}

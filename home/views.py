@@ -18,7 +18,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from home.forms import InsightsFilterForm, NotificationPreferenceForm
+from home.insights import insights_feed
 from home.models import NotificationPreference
+from leaderboard.models import Notification
+from leaderboard.services import notifications_mark_read
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +96,6 @@ def healthz(request):
 @login_required
 def notifications(request):
     """The viewer's notifications (newest first), mark-all-read, and e-mail choices."""
-    from leaderboard.models import Notification
-    from leaderboard.services import notifications_mark_read
 
     # GET never writes: the preference row is created by the first save, not by a visit.
     preference = NotificationPreference.objects.filter(user=request.user).first()
@@ -124,7 +125,6 @@ def notifications(request):
 @login_required
 def insights(request):
     """The cross-team insights feed, filtered by skill and team."""
-    from home.insights import insights_feed
 
     form = InsightsFilterForm(request.GET or None)
     skill, team_id = "", None

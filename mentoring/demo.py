@@ -8,7 +8,7 @@ versions, and eval runs with no guidance, v1 and v2, so the system pages show be
 The challenges app attaches its demo challenges to these systems (``challenges.demo``).
 """
 
-from accounts.models import User
+from accounts.models import Team, User
 from mentoring.models import AISystem, EvalCase, FieldReport, SystemBehaviour
 from mentoring.services import feedback, guidance, triage
 from mentoring.services.evals import evals_run
@@ -122,8 +122,6 @@ def _report(system, reporter, spot):
 
 
 def _system(spec) -> AISystem | None:
-    from accounts.models import Team
-
     system, created = AISystem.objects.get_or_create(
         slug=spec["slug"],
         defaults={

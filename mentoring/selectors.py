@@ -20,6 +20,7 @@ from mentoring.models import (
     SystemContextNote,
 )
 from mentoring.services.ask import published_pack
+from mentoring.services.common import is_owner
 
 DUPLICATE_SIMILARITY = 0.8
 
@@ -78,8 +79,6 @@ def flips(system: AISystem) -> Flips:
 
 
 def system_page(system: AISystem, user) -> dict:
-    from mentoring.services.common import is_owner
-
     runs = latest_runs(system)
     return {
         "system": system,

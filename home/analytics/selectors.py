@@ -7,7 +7,10 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from accounts.models import Membership, Team
+from accounts.models import Membership, Team, User
+from challenges.models import Flag, FlagSubmission, Flaw, Review, TestCase
+from courses.models import LessonPage, ModuleCompletion, QuizAttempt, SkillModulePage
+from courses.selectors import assignment_reports
 from home.analytics.stats import krippendorff_alpha
 from home.analytics.tables import Table
 from leaderboard.kinds import kind_label
@@ -147,7 +150,6 @@ def _challenge_records(qs, filters: Filters):
 
 def module_completion_by_team(filters: Filters) -> Table:
     """Per team and module: how many current members have completed it."""
-    from courses.models import ModuleCompletion, SkillModulePage
 
     completions = _window(
         ModuleCompletion.objects.filter(user__memberships__ended_at__isnull=True),
@@ -198,7 +200,6 @@ def module_completion_by_team(filters: Filters) -> Table:
 
 def assignment_status(filters: Filters) -> Table:
     """Every assignment's completion (team assignments count current members)."""
-    from courses.selectors import assignment_reports
 
     rows = []
     for report in assignment_reports():
@@ -234,7 +235,6 @@ MAX_QUESTIONS = 12
 
 def quiz_questions_failed(filters: Filters) -> Table:
     """Quiz questions answered wrongly most often (per attempt), with the question text."""
-    from courses.models import LessonPage, QuizAttempt
 
     attempts = _window(QuizAttempt.objects.all(), filters)
     if filters.team is not None:
@@ -294,7 +294,6 @@ def quiz_questions_failed(filters: Filters) -> Table:
 
 def flaw_categories_missed(filters: Filters) -> Table:
     """Per flaw category: how often employees' flag submissions missed a known flaw of it."""
-    from challenges.models import Flag, FlagSubmission, Flaw
 
     submissions = _challenge_records(FlagSubmission.objects.all(), filters)
     per_challenge = dict(
@@ -337,7 +336,6 @@ def flaw_categories_missed(filters: Filters) -> Table:
 
 def ai_failures_found(filters: Filters) -> Table:
     """Where test cases found the AI failing: blind spots per challenge and scripted weakness."""
-    from challenges.models import TestCase
 
     cases = _challenge_records(TestCase.objects.all(), filters)
     rows = [
@@ -363,7 +361,6 @@ def ai_failures_found(filters: Filters) -> Table:
 
 def review_load(filters: Filters) -> Table:
     """Reviews given per reviewer, agreement with consensus, and Krippendorff's alpha overall."""
-    from challenges.models import Review
 
     reviews = _challenge_records(Review.objects.all(), filters)
     per_reviewer = list(
@@ -375,7 +372,6 @@ def review_load(filters: Filters) -> Table:
         )
         .order_by("-n")[:100]
     )
-    from accounts.models import User
 
     people = User.objects.in_bulk([r["reviewer"] for r in per_reviewer])
     rows = [

@@ -54,6 +54,8 @@ def get_provider(
     ``openai`` provider (an AI system brings its own endpoint).
     """
     name = name or settings.AI_PROVIDER
+    # The providers import AIResult and AIUnavailable from this package, a real cycle, so each
+    # is imported when it is chosen.
     if name == "sample":
         from mentoring.ai.sample import SampleProvider
 
