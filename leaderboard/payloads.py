@@ -9,7 +9,8 @@ A frame is a JSON object in two parts, joined as text (``frame``) so the head is
   socket) and own team (``my_team``), cut for this viewer.
 
 ``heads`` reads what the broadcaster sends (three queries; seven on a frozen week); ``tails``
-reads the tails of any number of one worker's viewers in at most six. The frame format is
+reads the tails of any number of one worker's viewers in at most seven. Teams are ordered and
+ranked by ``team_boards``, as on the team board page. The frame format is
 described in ``docs/architecture.md``.
 """
 
@@ -23,8 +24,8 @@ from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-from leaderboard import broadcast, scopes, selectors
-from leaderboard.models import ScopeSettings, Standing, TeamStanding
+from leaderboard import broadcast, scopes, selectors, team_boards
+from leaderboard.models import ScopeSettings, Standing
 
 PUBLIC, LD = "public", "ld"
 MAX_LIVE_ROWS = 50
@@ -83,37 +84,6 @@ def _person(rank: int, user, points: int, *, viewer_id=None, ld=False, mark=Fals
     return row
 
 
-def _team(rank: int, team_id: int, name: str, points: int, members: int) -> dict:
-    average = round(points / members, 1) if members else 0.0
-    return {
-        "rank": rank,
-        "key": f"t{team_id}",
-        "name": name,
-        "points": points,
-        "members": members,
-        "average": average,
-    }
-
-
-def team_order(*, scope: str, ranking: str) -> list[dict]:
-    """Every team of ``scope`` in board order (one query over narrow rows; ``team_board``'s
-    order: a few thousand teams sort in a couple of milliseconds)."""
-    rows = list(
-        TeamStanding.objects.filter(scope=scope).values_list(
-            "team_id", "team__name", "points", "members", "reached_at"
-        )
-    )
-
-    def average(r):
-        return round(r[2] / r[3], 1) if r[3] else 0.0
-
-    if ranking == ScopeSettings.AVERAGE:
-        rows.sort(key=lambda r: (-average(r), -r[2], r[4], r[0]))
-    else:
-        rows.sort(key=lambda r: (-r[2], r[4], r[0]))
-    return [_team(i, r[0], r[1], r[2], r[3]) for i, r in enumerate(rows, start=1)]
-
-
 class ScopeRead:
     """One read of what every viewer of a scope shares; each part is read once, when first used."""
 
@@ -130,7 +100,12 @@ class ScopeRead:
 
     @cached_property
     def teams(self) -> list[dict]:
-        return team_order(scope=self.scope, ranking=self.ranking)
+        return team_boards.team_top(scope=self.scope, ranking=self.ranking, limit=live_rows())
+
+    def team_rows(self, team_ids) -> dict[str, dict]:
+        """{key: row} of the named teams, ranked as the team board page ranks them."""
+        rows = team_boards.team_rows(scope=self.scope, ranking=self.ranking, team_ids=team_ids)
+        return {row["key"]: row for row in rows}
 
     @cached_property
     def live(self) -> list[dict]:
@@ -157,7 +132,7 @@ class ScopeRead:
             teams = self.live_teams[: live_rows()]
         else:
             top = [_person(i, s.user, s.points, ld=ld) for i, s in enumerate(self.top, start=1)]
-            teams = self.teams[: live_rows()]
+            teams = self.teams
         return {
             "type": "board",
             "version": version,
@@ -218,8 +193,8 @@ def tails(read: ScopeRead, watchers: list[Watcher], *, snapshot: bool = False) -
     """{channel name: encoded tail} of ``watchers`` of one scope.
 
     A constant number of queries however many they are: their ranks (two), the "near me" rows
-    of those who asked (two), the team order (one); on a frozen week L&D's come from the live
-    standings instead (three).
+    of those who asked (two), their teams' rows and ranks (two); on a frozen week L&D's come
+    from the live standings instead (three).
     """
     result = {}
     live = [w for w in watchers if w.ld and read.frozen]
@@ -230,7 +205,7 @@ def tails(read: ScopeRead, watchers: list[Watcher], *, snapshot: bool = False) -
             w.user_id: ranked[w.user_id][0] for w in standard if w.near and w.user_id in ranked
         }
         near = selectors.near_map(scope=read.scope, ranks=near_ranks)
-        teams = {t["key"]: t for t in read.teams} if any(w.team_id for w in standard) else {}
+        teams = read.team_rows({w.team_id for w in standard if w.team_id})
         for w in standard:
             mine = ranked.get(w.user_id)
             me = (

@@ -3,7 +3,6 @@ versions, and a constant number of queries per broadcast however many sockets wa
 
 import json
 import time
-from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -11,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Membership, Team, User
-from leaderboard import consumers, payloads
+from leaderboard import consumers, payloads, team_boards
 from leaderboard.models import ScoreBucket, Standing, TeamStanding
 from leaderboard.selectors import ANONYMOUS
 from leaderboard.services import points_award
@@ -61,8 +60,8 @@ def test_a_broadcast_and_a_workers_batch_cost_the_same_queries_for_5_or_50_watch
         few = consumers._build_tails("all", watchers[:5])
     with CaptureQueriesContext(connection) as fifty:
         many = consumers._build_tails("all", watchers)
-    # Settings, ranks (two), near rows (two), team order: the same for 5 or 50.
-    assert len(five.captured_queries) == len(fifty.captured_queries) <= 6
+    # Settings, ranks (two), near rows (two), teams' rows and ranks (two): the same for 5 or 50.
+    assert len(five.captured_queries) == len(fifty.captured_queries) <= 7
     assert len(few) == 5 and len(many) == 50
     top_user = json.loads(many[watchers[-1].channel_name])
     assert place(top_user) == {"rank": 1, "points": 50}
@@ -119,6 +118,11 @@ def test_a_frame_on_a_board_of_300_people_and_300_teams_is_small_and_has_at_most
     assert [row["rank"] for row in frame["near"]] == list(range(146, 157))
     assert frame["my_team"]["name"] == viewer.current_team.name
     assert frame["my_team"]["rank"] > 50  # outside the top N, still in the frame
+    # Teams in the order and with the ranks of the team board page.
+    assert frame["teams"] == team_boards.team_top(scope="all", limit=50)
+    assert [frame["my_team"]] == team_boards.team_rows(
+        scope="all", team_ids=[viewer.current_team.pk]
+    )
     # The update of the same board is as small: the shared head plus the same tail.
     _version, heads = payloads.heads("all")
     tail = payloads.viewer_tails("all", [watcher])["c"]
@@ -251,23 +255,3 @@ def test_versions_increase_and_survive_a_lost_counter():
     cache.delete(broadcast.VERSION.format(scope="all"))
     assert broadcast.next_version("all") > first + 1
     assert broadcast.current_version("week-1") == 0
-
-
-@pytest.mark.django_db
-def test_the_team_order_on_the_socket_is_the_team_boards():
-    from leaderboard import selectors
-    from leaderboard.models import ScopeSettings
-
-    now = timezone.now()
-    for i, (points, members) in enumerate([(90, 9), (50, 2), (50, 2), (10, 1)]):
-        TeamStanding.objects.create(
-            scope="week-2",
-            team=TeamFactory(),
-            points=points,
-            members=members,
-            reached_at=now - timedelta(minutes=i),
-        )
-    for ranking in (ScopeSettings.TOTAL, ScopeSettings.AVERAGE):
-        assert payloads.team_order(scope="week-2", ranking=ranking) == selectors.team_board(
-            scope="week-2", ranking=ranking
-        )
