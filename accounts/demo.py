@@ -38,6 +38,9 @@ DEMO_USERS = [
     ("omar@apprentice.example", "Omar", "Haddad", "data-insights", [], False),
 ]
 
+# team slug, its line manager's e-mail (the "My team" view); set only while the team has none.
+LINE_MANAGERS = [("customer-care", "lena@apprentice.example")]
+
 
 def seed(*, stdout) -> None:
     roles.sync_role_permissions()
@@ -66,4 +69,9 @@ def seed(*, stdout) -> None:
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
         membership_set(user=user, team=teams[team_slug])
+    for team_slug, email in LINE_MANAGERS:
+        team = teams[team_slug]
+        if team.line_manager_id is None:
+            team.line_manager = User.objects.get(email=email)
+            team.save(update_fields=["line_manager"])
     stdout.write(f"Accounts: {len(TEAMS)} teams, {len(DEMO_USERS)} demo users.")

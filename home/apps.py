@@ -5,9 +5,10 @@ class HomeConfig(AppConfig):
     name = "home"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
         from home import signals
+        from home.context_processors import line_managers_clear
         from home.notifications import notification_created
 
         # E-mail for opted-in notifications, queued after the notification's transaction.
@@ -16,6 +17,11 @@ class HomeConfig(AppConfig):
             sender="leaderboard.Notification",
             dispatch_uid="home.notification_email",
         )
+        # The header's "My team" link reads a cached set of line managers.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                line_managers_clear, sender="accounts.Team", dispatch_uid="home.line_managers"
+            )
         # xAPI statements and notifications for other apps' learning events.
         for label, handler in signals.HANDLERS:
             post_save.connect(

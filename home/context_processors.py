@@ -2,7 +2,8 @@ from django.utils.functional import SimpleLazyObject
 
 
 def notifications(request):
-    """The viewer's unread notification count, for the header (queried only when shown)."""
+    """The header's per-person extras: the viewer's unread notification count, and whether they
+    line-manage a team (the "My team" link). Each is evaluated only when the header shows it."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -12,4 +13,36 @@ def notifications(request):
 
         return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
-    return {"unread_notifications": SimpleLazyObject(count)}
+    return {
+        "unread_notifications": SimpleLazyObject(count),
+        "manages_team": SimpleLazyObject(lambda: user.pk in line_manager_ids()),
+    }
+
+
+# Who line-manages an active team, for the header's "My team" link: one small query per cache
+# lifetime for the whole site, not one per page view. Saving or deleting a team clears it
+# (home.apps); the lifetime bounds staleness after a bulk update that sends no signal.
+LINE_MANAGERS_KEY = "home:line-managers"
+LINE_MANAGERS_TTL = 600
+
+
+def line_manager_ids() -> frozenset[int]:
+    from django.core.cache import cache
+
+    ids = cache.get(LINE_MANAGERS_KEY)
+    if ids is None:
+        from accounts.models import Team
+
+        ids = frozenset(
+            Team.objects.filter(is_active=True, line_manager__isnull=False).values_list(
+                "line_manager_id", flat=True
+            )
+        )
+        cache.set(LINE_MANAGERS_KEY, ids, LINE_MANAGERS_TTL)
+    return ids
+
+
+def line_managers_clear(**kwargs) -> None:
+    from django.core.cache import cache
+
+    cache.delete(LINE_MANAGERS_KEY)
