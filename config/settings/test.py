@@ -19,7 +19,7 @@ LEADERBOARD_PRESENCE_HEARTBEAT = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")}
 
-# Rate limits stay on (allauth), but against a per-process cache the suite controls.
+# Uploaded files (covers, documents) stay in memory: the suite writes nothing to MEDIA_ROOT.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

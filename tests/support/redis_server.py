@@ -2,7 +2,7 @@
 
 The server listens on a free loopback port with persistence off, so a restart comes back empty,
 as a Redis that lost its memory does. ``redis_settings`` gives the cache and channel-layer
-settings that ``config/settings/base.py`` builds for a ``REDIS_URL``, pointed at that server.
+settings that ``config/settings/core.py`` builds for a ``REDIS_URL``, pointed at that server.
 """
 
 import os
