@@ -11,8 +11,11 @@ from functools import partial
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Playwright's sync API runs an event loop in the test thread for as long as the browser is
+# open, and Django refuses synchronous ORM calls while a loop runs. Only the browser fixture
+# allows them (browser tests run last, see below), and never in the ASGI server: a consumer
+# that touched the ORM synchronously must fail there as it would in production.
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -109,10 +112,14 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop(ASYNC_UNSAFE, None)
 
 
 @pytest.fixture
@@ -163,6 +170,8 @@ def _prepare_server_process():
     # calls, whose worker thread does not exist in the child. The server builds its own.
     channel_layers.backends = {}
     SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+    # The browser fixture's allowance is for the test thread only, not for the server's code.
+    os.environ.pop(ASYNC_UNSAFE, None)
 
 
 class AsgiLiveServer:

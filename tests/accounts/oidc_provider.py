@@ -10,17 +10,17 @@ import base64
 import hashlib
 import json
 import secrets
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from tests.support.loopback import LoopbackServer, QuietHandler
 
-class OpenIDProvider:
+
+class OpenIDProvider(LoopbackServer):
     """Run with ``with OpenIDProvider(client_id=..., secret=..., person={...}) as idp:``."""
 
     def __init__(self, *, client_id: str, secret: str, person: dict):
@@ -32,18 +32,7 @@ class OpenIDProvider:
         self.codes: dict[str, dict] = {}
         self.tokens: dict[str, dict] = {}
         self.requests: list[tuple[str, str]] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+        super().__init__(self._handler())
 
     # -- the protocol -------------------------------------------------------------------------
 
@@ -124,10 +113,7 @@ class OpenIDProvider:
     def _handler(self):
         provider = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # keep test output quiet
-                pass
-
+        class Handler(QuietHandler):
             def _send(self, status: int, body: dict):
                 if status == 302:
                     self.send_response(302)

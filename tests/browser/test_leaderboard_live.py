@@ -1,7 +1,5 @@
 """Two people in real Chromium: B's board redraws live, without a reload, when A earns points."""
 
-import time
-
 import pytest
 
 from leaderboard.services import points_award
@@ -32,10 +30,8 @@ def test_board_updates_live_within_two_seconds_when_a_colleague_earns_points(
     giver.fill("#kudos-message", "Great catch on the refund policy!")
     giver.click("button:has-text('Give kudos')")
     giver.wait_for_selector("text=are on their way")
-    earned_at = time.monotonic()
 
     rows.get_by_text("Avery Earner").wait_for(timeout=2000)
-    assert time.monotonic() - earned_at < 2
     assert board.evaluate("window.__sameDocument") is True  # redrawn, not reloaded
     first_row = rows.locator("tr").first
     assert "Avery Earner" in first_row.inner_text() and "5" in first_row.inner_text()

@@ -6,7 +6,6 @@ channel layer cannot cross processes, which is the point of this test.
 """
 
 import os
-import time
 from functools import partial
 
 import pytest
@@ -90,11 +89,9 @@ def test_kudos_given_on_worker_a_redraws_a_board_watched_on_worker_b(two_workers
     page_a.fill("#kudos-message", "Thanks for pairing on the flaky test!")
     page_a.click("button:has-text('Give kudos')")
     page_a.wait_for_selector("text=are on their way")
-    earned_at = time.monotonic()
 
     # Worker A announced on Redis; a consumer in worker B broadcast the update to B's socket.
     rows.get_by_text("Avery Earner").wait_for(timeout=5000)
-    assert time.monotonic() - earned_at < 5
     assert board.evaluate("window.__sameDocument") is True  # redrawn, not reloaded
     assert int(board.get_attribute("[data-lb-board]", "data-lb-updates")) >= 2
     board.locator("[data-lb-me]").get_by_text("#2").wait_for(timeout=5000)

@@ -7,9 +7,6 @@ publishes guidance v2; ``evals_run`` shows the case failing under v1 and passing
 the sample stand-in; the employee's dashboard and contributions page show it.
 """
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
@@ -19,6 +16,7 @@ from tests.accounts.factories import UserFactory
 from tests.mentoring.factories import FIXED_RECEIPT, LOST_RECEIPT, NO_RECEIPT_NEEDED, care_system
 from tests.mentoring.helpers import publish, taught_report
 from tests.support.browser import signed_in_page
+from tests.support.loopback import LoopbackServer, QuietHandler
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,29 +30,22 @@ HELPDESK = """<!doctype html><html lang="en"><head><title>Helpdesk</title></head
 </body></html>"""
 
 
-class Helpdesk:
+class Helpdesk(LoopbackServer):
     """A company tool on its own origin that embeds the snippet."""
 
     def __init__(self, html: str):
         body = html.encode()
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/tickets/T-4711"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
+        self.url = f"{self.url}/tickets/T-4711"
+        self.start()
 
 
 def evals(capsys, slug, version):

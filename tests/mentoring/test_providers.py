@@ -6,18 +6,17 @@ loopback started by each test; no mock objects.
 
 import json
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from mentoring.ai import AIUnavailable, get_provider
 from mentoring.ai.openai import OpenAIProvider
 from mentoring.ai.sample import similarity
+from tests.support.loopback import LoopbackServer, QuietHandler
 
 
-class FakeOpenAI:
+class FakeOpenAI(LoopbackServer):
     """A tiny chat-completions server; ``script`` is a list of (status, body, delay) per call."""
 
     def __init__(self, script):
@@ -25,7 +24,7 @@ class FakeOpenAI:
         self.requests = []
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 outer.requests.append(
@@ -46,20 +45,8 @@ class FakeOpenAI:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
+        self.url = f"{self.url}/v1"
 
 
 def completion(text, model="tiny-llm"):

@@ -8,14 +8,14 @@ and can be switched to answer 503 to simulate an outage.
 
 import base64
 import json
-import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import tincan
 
+from tests.support.loopback import LoopbackServer, QuietHandler
 
-class LRS:
+
+class LRS(LoopbackServer):
     def __init__(self, username: str = "lrs-user", password: str = "lrs-pass", port: int = 0):
         self.username = username
         self.password = password
@@ -23,18 +23,8 @@ class LRS:
         self.requests = 0
         self.down = False
         self.errors: list[str] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self.port = self._server.server_address[1]
-        self.endpoint = f"http://127.0.0.1:{self.port}/xapi/"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(self._handler(), port=port)
+        self.endpoint = f"{self.url}/xapi/"
 
     def _check(self, statement: dict) -> str | None:
         try:
@@ -60,10 +50,7 @@ class LRS:
     def _handler(self):
         lrs = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def _reply(self, status: int, body: object = None):
                 data = json.dumps(body).encode() if body is not None else b""
                 self.send_response(status)
