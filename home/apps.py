@@ -7,7 +7,7 @@ class HomeConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from home import signals
+        from home import page_cache, signals
         from home.context_processors import line_managers_clear
         from home.notifications import notification_created
 
@@ -27,3 +27,5 @@ class HomeConfig(AppConfig):
             post_save.connect(
                 handler, sender=label, dispatch_uid=f"home.{handler.__name__}.{label}"
             )
+        # Remembered page routes are forgotten when pages, sites or view restrictions change.
+        page_cache.connect()

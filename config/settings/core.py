@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "config.input_guard.InputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Which page a path serves, remembered until pages change (home/page_cache.py).
+    "home.page_cache.PageRouteCacheMiddleware",
 ]
 
 # TEMPLATES

@@ -1,0 +1,100 @@
+"""Serving a Wagtail page without walking the page tree on every request.
+
+Wagtail finds the site (one query) and the root page (one more), then walks the tree one level
+at a time (two queries per level: the child by slug, then its specific row), so a lesson four
+levels down costs ten queries before its own. Which page a path names changes only when an
+editor publishes, moves or deletes pages, so this middleware remembers, in the shared cache,
+the site (with its root page) and path -> page, and forgets everything at once on any such
+change (a new cache version). A remembered path costs one query: the page's specific row,
+fetched only if it is still live. Who may see the page is still checked on every request by
+Wagtail's own hooks (view restrictions) and the page's ``serve``; nothing per person is cached.
+"""
+
+import uuid
+
+from django.apps import apps
+from django.core.cache import cache
+from django.http.request import split_domain_port
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.url_routing import RouteResult
+from wagtail.views import serve
+
+VERSION_KEY = "pages:version"
+TIMEOUT = 600
+
+
+def _version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex[:12], None)
+        version = cache.get(VERSION_KEY) or "down"  # cache down: keys of their own, all misses
+    return version
+
+
+def forget_pages(sender=None, **kwargs) -> None:
+    """Signal receiver: a page, a site or a view restriction changed; all routes are stale."""
+    if sender is None or issubclass(sender, (Page, Site, PageViewRestriction)):
+        cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None)
+
+
+def connect() -> None:
+    """Connect ``forget_pages`` to every change that can move a path to another page."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    for signal in (post_save, post_delete, page_published, page_unpublished, post_page_move):
+        signal.connect(forget_pages, dispatch_uid="home.page_cache")
+
+
+def _site(request, version: str):
+    try:
+        host = split_domain_port(request._get_raw_host())[0]
+        port = request.get_port()
+    except Exception:  # a malformed Host: let Wagtail answer as it would
+        return None
+    key = f"pages:site:{version}:{host}:{port}"
+    site = cache.get(key)
+    if site is None:
+        site = Site._find_for_request(request)
+        if site is None:
+            return None
+        site.root_page.localized.specific  # noqa: B018 - fetched now, cached with the site
+        cache.set(key, site, TIMEOUT)
+    return site
+
+
+class PageRouteCacheMiddleware:
+    """Remembers which page a path serves (see the module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        key = getattr(request, "_page_route_key", None)
+        route = getattr(request, "_wagtail_route_for_request", None)
+        if key and route is not None and response.status_code == 200:
+            page, args, kwargs = route
+            if not args and not kwargs and page.live:
+                cache.set(key, (page._meta.label_lower, page.pk), TIMEOUT)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is not serve or request.method not in ("GET", "HEAD"):
+            return None
+        version = _version()
+        site = _site(request, version)
+        if site is None:
+            return None
+        request._wagtail_site = site
+        path = view_args[0] if view_args else view_kwargs.get("path", "")
+        key = f"pages:route:{version}:{site.pk}:{path}"
+        found = cache.get(key)
+        if found is not None:
+            label, pk = found
+            page = apps.get_model(label).objects.filter(pk=pk, live=True).first()
+            if page is not None:
+                request._wagtail_route_for_request = RouteResult(page)
+                return None
+        request._page_route_key = key
+        return None
