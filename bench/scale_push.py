@@ -178,7 +178,9 @@ async def _client(url, origin, session, record, stop):
     def note(raw: str):
         at = time.time()
         frame = json.loads(raw)
-        frames.append((at, len(raw.encode()), _build_time(frame), _frame_key(frame, raw)))
+        sent = frame.get("sent_at")
+        sent = float(sent) if isinstance(sent, int | float) else None
+        frames.append((at, len(raw.encode()), _build_time(frame), _frame_key(frame, raw), sent))
 
     note(raw)
     try:
@@ -289,31 +291,33 @@ def analyse(records: list[dict], commits: list[float], interval: float) -> dict:
     (the frame's own timestamp; its receipt time if it carries none) that the client had not
     seen yet, and gives one sample: its receipt time less the earliest of those commits.
     """
-    latencies, sizes, connect = [], [], []
+    latencies, sizes, connect, delivery = [], [], [], []
     got_last, complete, missed = 0, 0, 0
     last_commit = commits[-1] if commits else 0.0
     seen_by = {}
     for r in records:
-        for at, _size, built, key in r["frames"][1:]:
+        for at, _size, built, key, _sent in r["frames"][1:]:
             first = seen_by.setdefault(key, [built or at, 0])
             first[0] = min(first[0], built or at)
             first[1] += 1
-    broadcasts = {key: t for key, (t, n) in seen_by.items() if n > 1}
+    # Every frame after the snapshot is a broadcast (these clients never ask for a resync).
+    broadcasts = {key: t for key, (t, _n) in seen_by.items()}
     ok = [r for r in records if "connect_s" in r]
     for r in ok:
         connect.append(r["connect_s"])
         frames = r["frames"]
-        sizes += [size for _, size, _, _ in frames]
+        sizes += [size for _, size, _, _, _ in frames]
+        delivery += [at - sent for at, _, _, _, sent in frames[1:] if sent]
         seen = bisect.bisect_right(commits, frames[0][2] or frames[0][0])
-        for at, _size, built, _key in frames[1:]:
+        for at, _size, built, _key, _sent in frames[1:]:
             upto = bisect.bisect_right(commits, built or at)
             if upto > seen:
                 latencies.append(at - commits[seen])
                 seen = upto
-        if any((built or at) >= last_commit for at, _, built, _ in frames[1:]):
+        if any((built or at) >= last_commit for at, _, built, _, _ in frames[1:]):
             got_last += 1
         start = frames[0][2] or frames[0][0]
-        received = {key for _, _, _, key in frames}
+        received = {key for _, _, _, key, _ in frames}
         expected = {key for key, t in broadcasts.items() if t > start}
         missed += len(expected - received)
         complete += not expected - received
@@ -324,6 +328,7 @@ def analyse(records: list[dict], commits: list[float], interval: float) -> dict:
         "dropped": sum(1 for r in ok if "error" in r),
         "connect_s": connect,
         "latency_s": latencies,
+        "delivery_s": delivery,
         "sizes": sizes,
         "got_last": got_last,
         "complete": complete,

@@ -177,6 +177,17 @@ def _push_rows(r: dict) -> list[dict]:
             _p(lat, 0.95) <= budget,
         )
     )
+    if p.get("delivery_s"):
+        d = p["delivery_s"]
+        out.append(
+            _row(
+                "push-delivery",
+                "of which delivery: the frame's sent_at to receipt",
+                _med(d),
+                _p(d, 0.95),
+                "s",
+            )
+        )
     kb = [s / 1024 for s in p["sizes"]]
     out.append(
         _row(
