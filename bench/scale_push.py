@@ -12,6 +12,7 @@ import json
 import os
 import resource
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -54,6 +55,10 @@ class Workers:
         return self.out / f"queries-{port}.json"
 
     def __enter__(self):
+        for port in self.ports:  # another server there would answer our health checks
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    raise SystemExit(f"Port {port} is in use on 127.0.0.1: pass --ports.")
         for port in self.ports:
             log = open(self.out / f"daphne-{port}.log", "w")
             self.procs.append(
@@ -81,8 +86,12 @@ class Workers:
                 )
             )
             log.close()
-        for port in self.ports:
-            self.wait_healthy(port)
+        try:
+            for port in self.ports:
+                self.wait_healthy(port)
+        except BaseException:  # __exit__ does not run when __enter__ fails
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def wait_healthy(self, port: int) -> None:
