@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_migrate, post_save
 from wagtail.users.apps import WagtailUsersAppConfig
 
 
@@ -17,6 +17,18 @@ class AccountsConfig(AppConfig):
         # roles get theirs after the last app's, when every permission exists.
         last_app = list(apps.get_app_configs())[-1]
         post_migrate.connect(roles.sync_role_permissions_handler, sender=last_app)
+
+        # Staff are hidden from public leaderboards until they opt in: role and admin-flag
+        # changes set the default (accounts.visibility).
+        from accounts import visibility
+        from accounts.models import User
+
+        post_save.connect(visibility.user_saved, sender=User, dispatch_uid="accounts_visibility")
+        m2m_changed.connect(
+            visibility.groups_changed,
+            sender=User.groups.through,
+            dispatch_uid="accounts_visibility_roles",
+        )
 
 
 class WagtailUsersConfig(WagtailUsersAppConfig):

@@ -6,6 +6,7 @@ from accounts.models import Team, User
 from accounts.policy import NOT_INVITED_MESSAGE, SIGNUP_INVITE, signup_mode
 from accounts.selectors import invitation_pending_for_email
 from accounts.services import invitation_accept, membership_set
+from accounts.visibility import STAFF_HIDDEN_HELP, is_board_staff, leaderboard_choice_record
 
 
 class SignupExtraForm(forms.Form):
@@ -85,3 +86,9 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.current_team is not None or not self.fields["team"].queryset.exists():
             del self.fields["team"]
+        if self.instance.leaderboard_choice_at is None and is_board_staff(self.instance):
+            self.fields["show_on_leaderboards"].help_text = STAFF_HIDDEN_HELP
+
+    def save(self, commit=True):
+        leaderboard_choice_record(self)
+        return super().save(commit)

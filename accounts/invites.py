@@ -14,7 +14,6 @@ from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from accounts.models import User
+from config.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 
@@ -88,13 +88,13 @@ def _enqueue(user_ids: list[int]) -> None:
 
 @transaction.atomic
 def onboarding_invitation_resend(*, user: User) -> User:
-    """Send ``user`` a fresh invitation, on L&D's explicit request. Refused (ValidationError)
+    """Send ``user`` a fresh invitation, on L&D's explicit request. Refused (ApplicationError)
     for someone who has already signed in or is deactivated."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
-        raise ValidationError(f"{user.email} is deactivated; reactivate them first.")
+        raise ApplicationError(f"{user.email} is deactivated; reactivate them first.")
     if user.last_login is not None:
-        raise ValidationError(
+        raise ApplicationError(
             f"{user.email} has already signed in; if they forgot their password they can use "
             "“Forgot your password?” on the sign-in page."
         )

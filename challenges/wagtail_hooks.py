@@ -16,6 +16,7 @@ from challenges import admin_views
 from challenges.models import ChallengePage, ChallengeWeek
 from challenges.services import week_save
 from challenges.services.weeks import overlap_errors, week_window_errors
+from config.errors import ApplicationError, form_add
 from config.widgets import LocalDateTimeInput
 
 
@@ -107,6 +108,9 @@ class _SaveThroughService:
             return super().form_valid(form)
         except ValidationError as error:
             _errors_onto_form(form, error)
+            return self.form_invalid(form)
+        except ApplicationError as error:
+            form_add(form, error)
             return self.form_invalid(form)
 
 

@@ -13,6 +13,7 @@ from accounts import invites
 from accounts.models import User
 from accounts.onboarding import onboarding_export, onboarding_import, onboarding_preview
 from accounts.roles import is_ld_manager
+from config.errors import ApplicationError, messages_add
 from home.analytics.charts import svg_chart
 from home.analytics.selectors import analytics_tables
 from home.forms import AnalyticsFilterForm, OnboardingUploadForm
@@ -90,8 +91,8 @@ def onboarding_resend(request, pk: int):
     person = get_object_or_404(User, pk=pk)
     try:
         invites.onboarding_invitation_resend(user=person)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except ApplicationError as error:
+        messages_add(request, error)
     else:
         messages.success(request, f"Invitation sent again to {person.email}.")
     return redirect("home_admin:onboarding")
