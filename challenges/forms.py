@@ -5,6 +5,8 @@ import uuid
 from django import forms
 
 from challenges.models import ContextNote, Review, TestJudgement
+from challenges.selectors import observe_state
+from challenges.services.observe import FlagInput
 
 SCORE_CHOICES = [(str(i), str(i)) for i in range(1, 6)]
 
@@ -137,3 +139,43 @@ def _initial(drafts: dict[str, dict], step: str) -> dict:
     if step == "reflect":
         data["shared"] = data.get("shared") in ("on", "true", "1", True)
     return data
+
+
+class ObserveForm:
+    """The Observe post: one row per sentence (``s3``, ``s3-category``, ``s3-note``) and one per
+    passage selected with the JavaScript enhancement (``span-<key>-start`` … ``-note``).
+
+    The field names are dynamic (a span per selection), so this small form, not a formset, owns
+    the parsing: ``is_valid()`` refuses a field sent more than once with a sentence (never a
+    500); ``state`` is what the page shows back; ``flags`` is what the service scores. Whether
+    the flags are acceptable (inside the output, a known category, no overlap) is the
+    service's rule (``challenges.services.observe.validate_flags``).
+    """
+
+    def __init__(self, data, *, output: str):
+        self.errors: list[str] = []
+        repeated = [k for k, v in data.lists() if len(v) > 1 and k != "csrfmiddlewaretoken"]
+        if repeated:
+            names = ", ".join(f"“{name[:40]}”" for name in repeated[:5])
+            self.errors.append(f"Each field is sent once; these came more than once: {names}.")
+        # The last value of each field: what the page shows back when a field was repeated.
+        self.data = {k: v[-1] for k, v in data.lists() if k != "csrfmiddlewaretoken"}
+        self.state = observe_state(output=output, data=self.data)
+
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def flags(self) -> list[FlagInput]:
+        rows = [row for row in self.state.rows if row.checked]
+        return [
+            FlagInput(row.start, row.end, _int(row.category), row.note)
+            for row in [*rows, *self.state.spans]
+        ]
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

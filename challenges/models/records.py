@@ -19,19 +19,37 @@ CHALLENGE = "challenges.ChallengePage"
 TEAM = "accounts.Team"
 
 
-class FlagSubmission(models.Model):
-    """An employee's Observe step: their set of flags, scored once against the answer key."""
+class StepRecord(models.Model):
+    """What every record of a loop step carries besides its author: the challenge, the author's
+    team when it was made (weeks count by team; the team may change later), and when."""
 
-    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="flag_submissions")
     challenge = models.ForeignKey(CHALLENGE, on_delete=models.CASCADE, related_name="+")
     team = models.ForeignKey(
         TEAM, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Criterion(models.TextChoices):
+    """The four rubric criteria of a peer review (each scored 1..5); labels are shown to people."""
+
+    ACCURACY = "accuracy", "Accuracy"
+    TONE = "tone", "Tone"
+    COMPLETENESS = "completeness", "Completeness"
+    POLICY_FIT = "policy_fit", "Policy fit"
+
+
+class FlagSubmission(StepRecord):
+    """An employee's Observe step: their set of flags, scored once against the answer key."""
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="flag_submissions")
     recall = models.FloatField(default=0)
     precision = models.FloatField(default=0)
     score = models.FloatField(default=0, help_text="0..1: recall less the false-flag penalty.")
     points = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -85,7 +103,7 @@ class Flag(models.Model):
         return f"{self.category_id} [{self.start}:{self.end}]"
 
 
-class Correction(models.Model):
+class Correction(StepRecord):
     """An employee's rewrite of the AI output and why: the ``chosen`` side of a preference pair.
 
     ``review_count`` is kept in step with the reviews (an ``F()`` increment in the same
@@ -93,10 +111,6 @@ class Correction(models.Model):
     """
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="corrections")
-    challenge = models.ForeignKey(CHALLENGE, on_delete=models.CASCADE, related_name="+")
-    team = models.ForeignKey(
-        TEAM, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     text = models.TextField()
     rationale = models.TextField()
     review_count = models.PositiveIntegerField(default=0)
@@ -109,7 +123,6 @@ class Correction(models.Model):
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     gold_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -122,17 +135,13 @@ class Correction(models.Model):
         return f"Correction by {self.user_id} on {self.challenge_id}"
 
 
-class Review(models.Model):
+class Review(StepRecord):
     """A peer's rubric scores for a correction (1..5 on four criteria)."""
 
-    CRITERIA = ["accuracy", "tone", "completeness", "policy_fit"]
+    CRITERIA = Criterion.values
 
     correction = models.ForeignKey(Correction, on_delete=models.CASCADE, related_name="reviews")
     reviewer = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="reviews_given")
-    challenge = models.ForeignKey(CHALLENGE, on_delete=models.CASCADE, related_name="+")
-    team = models.ForeignKey(
-        TEAM, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     accuracy = models.PositiveSmallIntegerField()
     tone = models.PositiveSmallIntegerField()
     completeness = models.PositiveSmallIntegerField()
@@ -143,7 +152,6 @@ class Review(models.Model):
         blank=True,
         help_text="Whether these scores agree with the consensus (once known).",
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["created_at"]
@@ -156,7 +164,7 @@ class Review(models.Model):
                     condition=Q(**{f"{c}__gte": 1}) & Q(**{f"{c}__lte": 5}),
                     name=f"challenges_review_{c}_1_5",
                 )
-                for c in ["accuracy", "tone", "completeness", "policy_fit"]
+                for c in Criterion.values
             ],
         ]
 
@@ -172,7 +180,7 @@ class Review(models.Model):
         return sum(self.scores) / len(self.CRITERIA)
 
 
-class ContextNote(models.Model):
+class ContextNote(StepRecord):
     """Context the AI lacked (a policy, cultural practice, unwritten rule or domain fact).
 
     Approved notes make up the Context Library.
@@ -192,10 +200,6 @@ class ContextNote(models.Model):
     ]
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="context_notes")
-    challenge = models.ForeignKey(CHALLENGE, on_delete=models.CASCADE, related_name="+")
-    team = models.ForeignKey(
-        TEAM, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     kind = models.CharField(max_length=20, choices=KIND_CHOICES)
     title = models.CharField(max_length=150)
     text = models.TextField()
@@ -207,7 +211,6 @@ class ContextNote(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
     endorsement_count = models.PositiveIntegerField(default=0)
     client_token = models.UUIDField(help_text="Makes a double-clicked submit one note.")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -237,7 +240,7 @@ class Endorsement(models.Model):
         return f"Endorsement of {self.note_id} by {self.user_id}"
 
 
-class TestCase(models.Model):
+class TestCase(StepRecord):
     """A tricky input with what a good answer must and must not do, and the AI's answer to it.
 
     Judged pass/fail by its author and peers; a failure confirmed by peers is a blind spot found.
@@ -254,10 +257,6 @@ class TestCase(models.Model):
     __test__ = False  # not a pytest class, despite the name
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="test_cases")
-    challenge = models.ForeignKey(CHALLENGE, on_delete=models.CASCADE, related_name="+")
-    team = models.ForeignKey(
-        TEAM, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     input = models.TextField()
     must = models.TextField(help_text="What a good answer must do.")
     must_not = models.TextField(help_text="What a good answer must not do.")
@@ -276,7 +275,6 @@ class TestCase(models.Model):
     peer_judgement_count = models.PositiveIntegerField(default=0)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     client_token = models.UUIDField()
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["created_at"]
@@ -379,20 +377,15 @@ class EvalResult(models.Model):
         return f"{self.test_case_id} in run {self.run_id}"
 
 
-class Reflection(models.Model):
+class Reflection(StepRecord):
     """What changed, what remains, a tip: private, or shared in the insights feed."""
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="reflections")
-    challenge = models.ForeignKey(CHALLENGE, on_delete=models.CASCADE, related_name="+")
-    team = models.ForeignKey(
-        TEAM, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     what_changed = models.TextField()
     what_remains = models.TextField()
     tip = models.TextField(blank=True)
     shared = models.BooleanField(default=False)
     upvote_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
