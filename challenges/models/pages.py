@@ -4,50 +4,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from challenges.admin_forms import ChallengePageForm
 from courses.models.pages import COVER_HELP
 
 STEPS = ["observe", "correct", "context", "test", "reflect"]
-
-
-class ChallengePageForm(WagtailAdminPageForm):
-    """Refuses an answer key whose quoted passage is not in the AI output.
-
-    The check runs after the inline formsets have cleaned, because the quote (a child row) can
-    only be judged against the output (a field of the parent form).
-    """
-
-    def clean_output(self):
-        # Browsers submit textareas with CRLF but parse HTML text with LF; flags are character
-        # offsets into the output as the browser sees it, so store it the browser's way.
-        return self.cleaned_data["output"].replace("\r\n", "\n")
-
-    def is_valid(self):
-        valid = super().is_valid()
-        # An unbound form (Wagtail's preview before any edit) is never cleaned: no cleaned_data.
-        output = (getattr(self, "cleaned_data", None) or {}).get("output") or ""
-        flaws = self.formsets.get("flaws")
-        if flaws is None or not output:
-            return valid
-        for form in flaws.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            quote = (data.get("quote") or "").replace("\r\n", "\n")
-            if data.get("DELETE") or not quote:
-                continue
-            data["quote"] = quote
-            if quote not in output:
-                form.add_error(
-                    "quote",
-                    "This passage does not occur in the AI output. Copy it exactly from the "
-                    "output (same spelling, punctuation and spaces).",
-                )
-                valid = False
-        return valid
 
 
 class ChallengeIndexPage(Page):
@@ -170,6 +135,7 @@ class ChallengePage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        # Deferred: the selectors and forms modules import these models (a real cycle).
         from challenges.forms import step_forms
         from challenges.selectors import challenge_page_context
 
