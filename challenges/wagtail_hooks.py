@@ -1,7 +1,6 @@
 """Wagtail admin of the challenges app: challenge weeks and the corpus export (L&D managers)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -77,14 +76,6 @@ class ChallengeWeekForm(WagtailAdminModelForm):
             self.fields[name].widget = LocalDateTimeInput()
 
 
-def _errors_onto_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 class _SaveThroughService:
     """Create and edit save through ``week_save`` in Wagtail's ``save_instance()`` and log the
     change in Wagtail's history like any admin save; a refusal shows on the form, nothing lost."""
@@ -106,9 +97,6 @@ class _SaveThroughService:
         # service (a race the form's own checks could not see) is translated here.
         try:
             return super().form_valid(form)
-        except ValidationError as error:
-            _errors_onto_form(form, error)
-            return self.form_invalid(form)
         except ApplicationError as error:
             form_add(form, error)
             return self.form_invalid(form)

@@ -10,11 +10,11 @@ import logging
 from datetime import datetime
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from challenges.models import ChallengePage, ChallengeWeek
+from config.errors import ApplicationError
 from leaderboard.services import week_configure
 
 logger = logging.getLogger(__name__)
@@ -70,18 +70,19 @@ def week_save(
 ) -> ChallengeWeek:
     """Save ``week`` with its challenges and teams, and tell the leaderboard about its board.
 
-    Refuses (ValidationError) an end before the start, a freeze outside the window, no
-    challenge, a challenge already in an overlapping week, and changing the dates of a week
-    whose results are final. The challenges' rows are locked, so two weeks saved at once cannot
-    both take the same challenge.
+    Refuses (ApplicationError, on the form field it concerns) an end before the start, a freeze
+    outside the window, no challenge, a challenge already in an overlapping week, and changing
+    the dates of a week whose results are final. The challenges' rows are locked, so two weeks
+    saved at once cannot both take the same challenge.
     """
     errors = week_window_errors(
         starts_at=week.starts_at, ends_at=week.ends_at, freeze_at=week.freeze_at
     )
     if errors:
-        raise ValidationError(errors)
+        [(field, message)] = errors.items()  # at most one problem with a window at a time
+        raise ApplicationError(message, field=field)
     if not challenges:
-        raise ValidationError({"challenges": "Choose at least one challenge for the week."})
+        raise ApplicationError("Choose at least one challenge for the week.", field="challenges")
     with transaction.atomic():
         ids = sorted({c.pk for c in challenges})
         # Serialises saves of weeks sharing a challenge (PostgreSQL; SQLite locks the database).
@@ -95,14 +96,14 @@ def week_save(
                 week.freeze_at,
             )
             if before.finalised_at and moved:
-                raise ValidationError(
+                raise ApplicationError(
                     "This week has ended and its results are final: its dates can no longer change."
                 )
         clashes = overlap_errors(
             challenges=ids, starts_at=week.starts_at, ends_at=week.ends_at, exclude_pk=week.pk
         )
         if clashes:
-            raise ValidationError({"challenges": clashes})
+            raise ApplicationError(clashes, field="challenges")
         week.save()
         week.challenges.set(ids)
         if teams is not None:

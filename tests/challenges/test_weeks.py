@@ -4,13 +4,13 @@ per-member team ranking, several weeks at once, overlap refusal, a team removed 
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
 from accounts import roles
 from challenges import services
 from challenges.models import ChallengeWeek
+from config.errors import ApplicationError
 from leaderboard import selectors as boards
 from leaderboard.models import Badge, BadgeAward, PointsAward, Standing
 from tests.accounts.factories import TeamFactory, UserFactory
@@ -114,13 +114,13 @@ def test_every_award_of_the_loop_carries_the_running_week(challenge, employee, c
 
 def test_end_before_start_and_freeze_outside_the_window_are_refused(challenge):
     now = timezone.now()
-    with pytest.raises(ValidationError) as ended_first:
+    with pytest.raises(ApplicationError) as ended_first:
         services.week_save(
             week=ChallengeWeek(title="Backwards", starts_at=now, ends_at=now - timedelta(hours=1)),
             challenges=[challenge],
         )
     assert "end after it starts" in str(ended_first.value)
-    with pytest.raises(ValidationError) as frozen_late:
+    with pytest.raises(ApplicationError) as frozen_late:
         services.week_save(
             week=ChallengeWeek(
                 title="Late freeze",
@@ -143,7 +143,7 @@ def test_a_challenge_in_two_overlapping_weeks_is_refused_by_form_and_service(cha
         starts_at=first.starts_at + timedelta(hours=2),
         ends_at=first.ends_at + timedelta(days=1),
     )
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ApplicationError) as refused:
         services.week_save(week=overlapping, challenges=[challenge])
     assert "a challenge belongs to at most one running week" in str(refused.value)
     form = ChallengeWeekForm(
@@ -334,7 +334,7 @@ def test_a_finalised_weeks_dates_cannot_change(challenge):
     week = make_week(challenges=[challenge], start=timezone.now() - timedelta(days=3))
     services.weeks_close()
     week.refresh_from_db()
-    with pytest.raises(ValidationError, match="results are final"):
+    with pytest.raises(ApplicationError, match="results are final"):
         move_week(week, ends_at=timezone.now() + timedelta(days=1))
 
 
