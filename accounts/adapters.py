@@ -6,6 +6,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django import forms
 from django.shortcuts import render
 
+from accounts.models import User
 from accounts.policy import (
     NOT_INVITED_MESSAGE,
     SIGNUP_CLOSED,
@@ -80,6 +81,21 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         raise ImmediateHttpResponse(
             render(request, "accounts/sso_signup_refused.html", {"reason": reason}, status=403)
         )
+
+    def pre_social_login(self, request, sociallogin):
+        """Someone L&D onboarded (an account without a company-account link, invited by e-mail
+        to sign in with single sign-on) signs in with the company account for the first time:
+        connect it to the account L&D made for that address instead of refusing a second one."""
+        if sociallogin.is_existing:
+            return
+        email = _asserted_email(request, sociallogin)
+        if not email:
+            return
+        onboarded = User.objects.filter(
+            email__iexact=email, invitation_sent_at__isnull=False, is_active=True
+        ).first()
+        if onboarded is not None:
+            sociallogin.connect(request, onboarded)
 
     def save_user(self, request, sociallogin, form=None):
         user = super().save_user(request, sociallogin, form=form)
