@@ -161,9 +161,10 @@ def pages_phase(args, ports) -> list[dict] | None:
     for row in pages.run(hosts, users=args.page_users, duration=args.page_seconds):
         bare = row["path"] == pages.BARE
         share = row.get("ratio")
-        name = f"page: {row['page']} (`{row['path']}`), {row['rps']:.1f} requests/s"
+        name = f"page: {row['page'].replace(' (again)', ', again')} (`{row['path']}`)"
         if row.get("errors"):
             name += f", {row['errors']} errors"
+        rps = f"{row['rps']:.1f} requests/s"
         out.append(
             scale_report._row(
                 f"page:{row['page']}",
@@ -171,7 +172,7 @@ def pages_phase(args, ports) -> list[dict] | None:
                 row.get("p50_ms") or float("nan"),
                 row.get("p95_ms") or float("nan"),
                 "ms",
-                ("reference" if bare else f"{share:.0%} of bare view") if share else "—",
+                f"{rps}, reference" if bare else f"{rps}, {share:.0%} of bare view",
                 "—" if bare else "≥ 40% of bare view's requests/s",
                 None if bare else bool(share and share >= pages.BUDGET and not row["errors"]),
             )
@@ -284,6 +285,8 @@ def run_one(args) -> dict:
     r["reads"] = sd.reads(args.samples)
     user_ids = sd.seeded_user_ids()
     r["single"] = sd.single_awards(args.single, user_ids)
+    # The SQL of the award with the most statements, for whoever works on the write path.
+    (args.out / "award-sql.txt").write_text("\n".join(r["single"]["sample_sql"]) + "\n")
     print(f"writes: {args.writers} writers for {args.write_seconds:g} s", flush=True)
     r["writers"] = sd.concurrent_writers(
         writers=args.writers,

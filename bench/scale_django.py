@@ -143,7 +143,7 @@ def single_awards(count: int, user_ids: list[int]) -> dict:
     """``count`` awards one after another: queries of each (captured) and latency."""
     rng = random.Random(11)
     week = running_week()
-    queries, times, sample_sql, new, errors = [], [], [], 0, []
+    queries, times, sample_sql, new, errors, control = [], [], [], 0, [], []
     for n in range(count):
         with CaptureQueriesContext(connection) as captured:
             try:
@@ -154,11 +154,19 @@ def single_awards(count: int, user_ids: list[int]) -> dict:
         new += result is not None
         # The user is loaded before the timed call (as a request has it): not the award's.
         queries.append(len(captured) - 1)
+        control.append(
+            sum(
+                1
+                for q in captured.captured_queries
+                if q["sql"].split(" ", 1)[0].upper() in {"BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"}
+            )
+        )
         times.append(seconds * 1000)
-        if n == count - 1:
-            sample_sql = [q["sql"][:200] for q in captured.captured_queries[1:]]
+        if len(captured) - 1 >= max(queries):  # the statements of the costliest award
+            sample_sql = [q["sql"][:300] for q in captured.captured_queries[1:]]
     return {
         "queries": queries,
+        "control": control,
         "ms": times,
         "new": new,
         "errors": len(errors),

@@ -68,7 +68,9 @@ def rows(r: dict) -> list[dict]:
     out.append(
         _row(
             "award-queries",
-            "one award: SQL statements, after-commit work included (p95 column: max)",
+            "one award: SQL statements, after-commit work included (p95 column: max; of them "
+            f"BEGIN/COMMIT/SAVEPOINT, median {_med(single.get('control') or [0]):g}, counted "
+            "as the suite's query bounds count them)",
             _med(q),
             max(q, default=float("nan")),
             "queries",
@@ -328,7 +330,7 @@ def scale_table(results: list[dict]) -> str:
     keys = list(dict.fromkeys(k for table in per_size for k in table))
     head = " | ".join(f"{r['size']['users']:,} users" for r in results)
     lines = [
-        f"| measure (median / p95) | {head} | growth, first to last size (median) |",
+        f"| measure: median / p95 (ratio in that run) | {head} | growth, first to last (median) |",
         "| --- |" + " ---: |" * len(results) + " ---: |",
     ]
     for key in keys:
@@ -337,7 +339,10 @@ def scale_table(results: list[dict]) -> str:
             x = table.get(key)
             # Without the parts that name this size's counts ("(240 frames)").
             name = name or (x and re.sub(r" \([^()]*\)", "", x["name"]))
-            cells.append(f"{_fmt(x['median'])} / {_fmt(x['p95'])} {x['unit']}" if x else "—")
+            cell = f"{_fmt(x['median'])} / {_fmt(x['p95'])} {x['unit']}" if x else "—"
+            if x and x["ratio"] not in ("—", "1 (reference)"):
+                cell += f" ({x['ratio']})"  # the ratio to this size's own reference
+            cells.append(cell)
         first, last = per_size[0].get(key), per_size[-1].get(key)
         growth = "—"
         if first and last and first["median"] and not math.isnan(first["median"]):
