@@ -7,7 +7,7 @@ PIP := $(PY) -m pip
 PORT ?= 8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: install install-test lock lock-check browser run serve migrate seed test lint format bench bench-scale load clean
+.PHONY: install install-test lock lock-check browser run serve migrate seed test lint format bench bench-scale load screenshots clean
 
 UV := $(VENV)/bin/uv
 # One resolution for Python 3.11 on every platform, with the hash of every file.
@@ -116,6 +116,11 @@ bench-scale: install-test
 LOAD_ARGS ?= --users 200 --minutes 5 --database apprentice_load --redis redis://127.0.0.1:6379/14
 load: $(VENV)/.installed-load
 	$(PY) bench/load.py $(LOAD_ARGS)
+
+# PNGs of the key pages at 1366x900 and 390x844 as the demo roles, from a scratch SQLite database
+# seeded with seed_demo, into screenshots/ (git-ignored).
+screenshots: install-test browser
+	CHROMIUM_PATH=$(CHROMIUM_PATH) $(PY) tools/screenshots.py
 
 clean:
 	rm -rf $(VENV) staticfiles test-db*.sqlite3* .pytest_cache .ruff_cache
