@@ -16,14 +16,19 @@ LD_ROLES = {LD_AUTHOR, LD_MANAGER}
 
 # Model permissions ("app_label.codename") per role, beyond page permissions. Apps add their own
 # snippet models here as they grow; missing permissions are skipped, so the list may run ahead.
-AUTHOR_PERMISSIONS = [
-    "wagtailadmin.access_admin",
+# Adding, changing and choosing images and documents: model permissions, and the same in the
+# root collection.
+MEDIA_PERMISSIONS = [
     "wagtailimages.add_image",
     "wagtailimages.change_image",
     "wagtailimages.choose_image",
     "wagtaildocs.add_document",
     "wagtaildocs.change_document",
     "wagtaildocs.choose_document",
+]
+AUTHOR_PERMISSIONS = [
+    "wagtailadmin.access_admin",
+    *MEDIA_PERMISSIONS,
     "courses.add_skill",
     "courses.change_skill",
     "challenges.add_flawcategory",
@@ -63,16 +68,7 @@ MANAGER_PERMISSIONS = [
 # Page permissions on the root page (inherited by the whole tree).
 AUTHOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
 MANAGER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
-COLLECTION_PERMISSIONS = {
-    LD_AUTHOR: [
-        "wagtailimages.add_image",
-        "wagtailimages.change_image",
-        "wagtailimages.choose_image",
-        "wagtaildocs.add_document",
-        "wagtaildocs.change_document",
-        "wagtaildocs.choose_document",
-    ],
-}
+COLLECTION_PERMISSIONS = {LD_AUTHOR: list(MEDIA_PERMISSIONS)}
 COLLECTION_PERMISSIONS[LD_MANAGER] = [
     *COLLECTION_PERMISSIONS[LD_AUTHOR],
     "wagtailimages.delete_image",

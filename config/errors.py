@@ -31,6 +31,21 @@ class ApplicationError(Exception):
         super().__init__(self.message)
 
 
+def check_length(value: str, *, label: str, minimum: int = 1, maximum: int = 5000) -> str:
+    """``value`` stripped, or an ``ApplicationError`` naming ``label`` when it is empty, shorter
+    than ``minimum`` or longer than ``maximum`` characters (services check typed text with it)."""
+    value = (value or "").strip()
+    if len(value) < minimum:
+        if not value:
+            raise ApplicationError(f"{label} is required.")
+        raise ApplicationError(f"{label} is too short: write at least {minimum} characters.")
+    if len(value) > maximum:
+        raise ApplicationError(
+            f"{label} is too long: {len(value)} characters, the limit is {maximum}."
+        )
+    return value
+
+
 def form_add(form, error: ApplicationError) -> None:
     """Show ``error`` on ``form``: on its field when the form has that field, else on top."""
     field = error.field if error.field in form.fields else None

@@ -22,23 +22,13 @@ from django.utils import timezone
 
 from accounts.models import Membership, Team, User
 from challenges.models import ChallengeWeek
+from leaderboard.demo import SKILLS
 from leaderboard.models import PointsAward, ScopeSettings
 from leaderboard.services import standings_rebuild, week_configure
 
 DOMAIN = "scale.example"
 SOURCE_PREFIX = "scale:"
 WEEK_TITLE = "Scale week"
-SKILLS = [
-    "critical-thinking",
-    "data-literacy",
-    "prompt-engineering",
-    "communication",
-    "context-awareness",
-    "problem-solving",
-    "ethical-awareness",
-    "collaboration",
-    "adaptability",
-]
 # kind: (share of the awards, lowest and highest amount, counts in challenge weeks)
 KINDS = {
     "lesson.completed": (30, 5, 10, False),

@@ -16,13 +16,18 @@ STEP_NAMES = {
 }
 
 
+def page_url(page, anchor: str = "") -> str:
+    """A page's address for an xAPI activity id; a page outside any site keeps an id path."""
+    return f"{page.url or f'/pages/{page.pk}/'}{anchor}"
+
+
 def module_completed(sender, instance, created, **kwargs) -> None:
     if created and xapi_enabled():
         module = instance.module
         xapi_record(
             user=instance.user,
             verb="completed",
-            activity_url=module.url or f"/pages/{module.pk}/",
+            activity_url=page_url(module),
             activity_name=module.title,
             activity_type="module",
             result={"completion": True},
@@ -35,7 +40,7 @@ def quiz_answered(sender, instance, created, **kwargs) -> None:
         xapi_record(
             user=instance.user,
             verb="answered",
-            activity_url=f"{lesson.url or f'/pages/{lesson.pk}/'}#quiz-{instance.block_id}",
+            activity_url=page_url(lesson, f"#quiz-{instance.block_id}"),
             activity_name=f"Quiz in “{lesson.title}”",
             activity_type="assessment",
             result={
@@ -57,7 +62,7 @@ def challenge_step_submitted(sender, instance, created, **kwargs) -> None:
         xapi_record(
             user=instance.user,
             verb="responded",
-            activity_url=f"{challenge.url or f'/pages/{challenge.pk}/'}#step-{step}",
+            activity_url=page_url(challenge, f"#step-{step}"),
             activity_name=f"{challenge.title}: {step}",
             activity_type="challenge",
         )

@@ -210,49 +210,43 @@ def report_redact(request, pk: int):
     return redirect("mentoring:report", pk=report.pk)
 
 
-@login_required
-@require_POST
-def note_decide(request, pk: int):
-    note = get_object_or_404(SystemContextNote.objects.select_related("system"), pk=pk)
-    _run(
-        request,
-        forms.ApproveForm(request.POST),
-        lambda d: triage.note_decide(
-            note=note, by=request.user, approve=d["approve"] == "yes", reason=d["reason"]
-        ),
-        success="Context note decided.",
-    )
-    return redirect("mentoring:triage", slug=note.system.slug)
+def _triage_decision(queryset, system_of, decide, *, success: str):
+    """A view for an owner's yes or no (with a reason) on one item of a system's triage queue:
+    ``decide(item, by, yes, reason)`` calls the service; the owner is sent back to the queue."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        item = get_object_or_404(queryset, pk=pk)
+        _run(
+            request,
+            forms.ApproveForm(request.POST),
+            lambda d: decide(item, request.user, d["approve"] == "yes", d["reason"]),
+            success=success,
+        )
+        return redirect("mentoring:triage", slug=system_of(item).slug)
+
+    return view
 
 
-@login_required
-@require_POST
-def case_decide(request, pk: int):
-    case = get_object_or_404(EvalCase.objects.select_related("system"), pk=pk)
-    _run(
-        request,
-        forms.ApproveForm(request.POST),
-        lambda d: triage.case_decide(
-            case=case, by=request.user, accept=d["approve"] == "yes", reason=d["reason"]
-        ),
-        success="Test case decided.",
-    )
-    return redirect("mentoring:triage", slug=case.system.slug)
-
-
-@login_required
-@require_POST
-def verdict_judge(request, pk: int):
-    verdict = get_object_or_404(EvalVerdict.objects.select_related("run__system"), pk=pk)
-    _run(
-        request,
-        forms.ApproveForm(request.POST),
-        lambda d: evals.verdict_judge(
-            verdict=verdict, by=request.user, passed=d["approve"] == "yes"
-        ),
-        success="Judgement recorded.",
-    )
-    return redirect("mentoring:triage", slug=verdict.run.system.slug)
+note_decide = _triage_decision(
+    SystemContextNote.objects.select_related("system"),
+    lambda note: note.system,
+    lambda note, by, yes, reason: triage.note_decide(note=note, by=by, approve=yes, reason=reason),
+    success="Context note decided.",
+)
+case_decide = _triage_decision(
+    EvalCase.objects.select_related("system"),
+    lambda case: case.system,
+    lambda case, by, yes, reason: triage.case_decide(case=case, by=by, accept=yes, reason=reason),
+    success="Test case decided.",
+)
+verdict_judge = _triage_decision(
+    EvalVerdict.objects.select_related("run__system"),
+    lambda verdict: verdict.run.system,
+    lambda verdict, by, yes, _reason: evals.verdict_judge(verdict=verdict, by=by, passed=yes),
+    success="Judgement recorded.",
+)
 
 
 @login_required

@@ -31,6 +31,17 @@ CHAR_WIDTH = 6.5
 ROTATED_CHARS = 11  # what fits along the diagonal in PAD_BOTTOM
 
 
+def _svg_open(chart_id: str, title: str, labels, numbers, *, width: int, height: int) -> list[str]:
+    """The chart's opening tag with its accessible title and a text summary of every value."""
+    summary = ", ".join(f"{label}: {_fmt(v)}" for label, v in zip(labels, numbers, strict=False))
+    return [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(summary) or "No data."}</desc>',
+    ]
+
+
 def _axis_label(label: str, *, x: float, y: float, room: float) -> str:
     """One x-axis label that never runs into its neighbours: cut to the width of its slot (or,
     when the slots are too narrow for six characters, turned 40 degrees), with the full text as
@@ -62,12 +73,8 @@ def svg_chart(
     plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
     count = max(len(numbers), 1)
     step = plot_w / count
-    summary = ", ".join(f"{label}: {_fmt(v)}" for label, v in zip(labels, numbers, strict=False))
     parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(summary) or "No data."}</desc>',
+        *_svg_open(chart_id, title, labels, numbers, width=WIDTH, height=HEIGHT),
         f'<line x1="{PAD_LEFT}" y1="{PAD_TOP + plot_h}" x2="{WIDTH - PAD_RIGHT}" '
         f'y2="{PAD_TOP + plot_h}" stroke="#4a5562"/>',
         f'<text x="{PAD_LEFT - 6}" y="{PAD_TOP + 4}" text-anchor="end" font-size="11" '
@@ -177,13 +184,7 @@ def svg_hbars(
     top = max([*numbers, 0.0]) or 1.0
     row_h, label_w, width = 26, 170, WIDTH
     height = row_h * max(len(labels), 1) + 8
-    summary = ", ".join(f"{label}: {_fmt(v)}" for label, v in zip(labels, numbers, strict=False))
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(summary) or "No data."}</desc>',
-    ]
+    parts = _svg_open(chart_id, title, labels, numbers, width=width, height=height)
     for index, (label, value) in enumerate(zip(labels, numbers, strict=False)):
         y = 4 + index * row_h
         bar_w = (width - label_w - 60) * value / top

@@ -36,38 +36,37 @@ class GuidancePack(models.Model):
         return f"{self.system_id} guidance v{self.version}"
 
 
-class GuidanceRule(models.Model):
-    """An approved context note, as a rule of the system-prompt addendum."""
+class GuidanceItem(models.Model):
+    """What a pack's rules and examples share: where each came from and who contributed it."""
 
-    pack = models.ForeignKey(GuidancePack, on_delete=models.CASCADE, related_name="rules")
-    topic = models.CharField(max_length=60)
-    text = models.TextField()
     source_key = models.CharField(max_length=120)
     contributor = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
+        abstract = True
         ordering = ["pk"]
+
+
+class GuidanceRule(GuidanceItem):
+    """An approved context note, as a rule of the system-prompt addendum."""
+
+    pack = models.ForeignKey(GuidancePack, on_delete=models.CASCADE, related_name="rules")
+    topic = models.CharField(max_length=60)
+    text = models.TextField()
 
     def __str__(self) -> str:
         return f"[{self.topic}] {self.text[:40]}"
 
 
-class GuidanceExample(models.Model):
+class GuidanceExample(GuidanceItem):
     """A gold correction as a few-shot pair (prompt -> gold answer)."""
 
     pack = models.ForeignKey(GuidancePack, on_delete=models.CASCADE, related_name="examples")
     prompt = models.TextField()
     answer = models.TextField()
     rationale = models.TextField(blank=True)
-    source_key = models.CharField(max_length=120)
-    contributor = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["pk"]
 
     def __str__(self) -> str:
         return self.prompt[:60]

@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 
 from accounts.roles import is_ld_manager
-from config.errors import ApplicationError
+from config.errors import check_length
 
 REPORT_POINTS = 30
 CONTEXT_POINTS = 20
@@ -26,14 +26,5 @@ def require_owner(user, system) -> None:
         raise PermissionDenied(f"Only the owners of “{system.name}” can do this.")
 
 
-def check_text(value: str, *, label: str, minimum: int = 1, maximum: int = 5000) -> str:
-    value = (value or "").strip()
-    if len(value) < minimum:
-        if not value:
-            raise ApplicationError(f"{label} is required.")
-        raise ApplicationError(f"{label} is too short: write at least {minimum} characters.")
-    if len(value) > maximum:
-        raise ApplicationError(
-            f"{label} is too long: {len(value)} characters, the limit is {maximum}."
-        )
-    return value
+# Mentoring's name for the one length check (``config.errors``), used by every service here.
+check_text = check_length

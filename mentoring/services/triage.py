@@ -100,53 +100,60 @@ def report_redact(*, report: FieldReport, by, asked: str, answer: str) -> FieldR
     return report
 
 
-def note_decide(*, note: SystemContextNote, by, approve: bool, reason: str = ""):
-    """Approve context into the next guidance pack (the author earns points), or reject it."""
-    require_owner(by, note.system)
-    if not approve:
+def _owner_decides(model, item, *, by, yes: bool, reason: str, noun: str, award: dict, **fields):
+    """The owner's one decision on a pending ``item`` (a reason is needed to say no); a yes
+    earns its author ``award`` (``points_award`` arguments) in the same transaction."""
+    require_owner(by, item.system)
+    if not yes:
         reason = check_text(reason, label="The reason", minimum=5, maximum=2000)
     with transaction.atomic():
-        locked = SystemContextNote.objects.select_for_update().get(pk=note.pk)
-        if locked.status != SystemContextNote.PENDING:
-            raise ApplicationError("This context note was already decided.")
-        status = SystemContextNote.APPROVED if approve else SystemContextNote.REJECTED
-        SystemContextNote.objects.filter(pk=note.pk).update(
-            status=status, reason=reason.strip(), reviewed_by=by, reviewed_at=timezone.now()
-        )
-        if approve:
-            points_award(
-                user=locked.author,
-                amount=CONTEXT_POINTS,
-                kind=CONTEXT_KIND,
-                source_key=f"systemnote:{locked.pk}:approved",
-                skill="context-awareness",
-                reason=f"Your context for “{locked.system.name}” was approved.",
-                content_owner=by,
-            )
-    note.refresh_from_db()
-    return note
+        locked = model.objects.select_for_update().get(pk=item.pk)
+        if locked.status != model.PENDING:
+            raise ApplicationError(f"This {noun} was already decided.")
+        model.objects.filter(pk=item.pk).update(reason=reason.strip(), **fields)
+        if yes and locked.author_id:
+            points_award(user=locked.author, content_owner=by, **award)
+    item.refresh_from_db()
+    return item
+
+
+def note_decide(*, note: SystemContextNote, by, approve: bool, reason: str = ""):
+    """Approve context into the next guidance pack (the author earns points), or reject it."""
+    return _owner_decides(
+        SystemContextNote,
+        note,
+        by=by,
+        yes=approve,
+        reason=reason,
+        noun="context note",
+        award={
+            "amount": CONTEXT_POINTS,
+            "kind": CONTEXT_KIND,
+            "source_key": f"systemnote:{note.pk}:approved",
+            "skill": "context-awareness",
+            "reason": f"Your context for “{note.system.name}” was approved.",
+        },
+        status=SystemContextNote.APPROVED if approve else SystemContextNote.REJECTED,
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+    )
 
 
 def case_decide(*, case: EvalCase, by, accept: bool, reason: str = "") -> EvalCase:
     """Accept a test case into the eval suite (its author earns points), or reject it."""
-    require_owner(by, case.system)
-    if not accept:
-        reason = check_text(reason, label="The reason", minimum=5, maximum=2000)
-    with transaction.atomic():
-        locked = EvalCase.objects.select_for_update().get(pk=case.pk)
-        if locked.status != EvalCase.PENDING:
-            raise ApplicationError("This test case was already decided.")
-        status = EvalCase.ACCEPTED if accept else EvalCase.REJECTED
-        EvalCase.objects.filter(pk=case.pk).update(status=status, reason=reason.strip())
-        if accept and locked.author_id:
-            points_award(
-                user=locked.author,
-                amount=CASE_POINTS,
-                kind=REPORT_KIND,
-                source_key=f"evalcase:{locked.pk}:accepted",
-                skill="prompt-engineering",
-                reason=f"Your test case joined the eval suite of “{locked.system.name}”.",
-                content_owner=by,
-            )
-    case.refresh_from_db()
-    return case
+    return _owner_decides(
+        EvalCase,
+        case,
+        by=by,
+        yes=accept,
+        reason=reason,
+        noun="test case",
+        award={
+            "amount": CASE_POINTS,
+            "kind": REPORT_KIND,
+            "source_key": f"evalcase:{case.pk}:accepted",
+            "skill": "prompt-engineering",
+            "reason": f"Your test case joined the eval suite of “{case.system.name}”.",
+        },
+        status=EvalCase.ACCEPTED if accept else EvalCase.REJECTED,
+    )
