@@ -66,7 +66,7 @@ def test_week_create_and_edit_are_logged_in_wagtail_history(client, manager, cha
     assert "Picker week, shorter" in history.content.decode()
 
 
-def test_a_week_the_service_refuses_is_not_logged(client, manager, challenge):
+def test_a_refused_week_is_not_logged(client, manager, challenge):
     start = timezone.localtime() + timedelta(hours=1)
     first = client.post(
         reverse("challenge_weeks:add"), week_data(challenge, start, start + timedelta(days=7))
