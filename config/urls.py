@@ -24,6 +24,7 @@ urlpatterns = [
     path("leaderboard/", include("leaderboard.urls")),
     path("learn/", include("courses.urls")),
     path("challenge/", include("challenges.urls")),
+    path("me/notifications/", include("notifications.urls")),
     path("me/", include("home.urls")),
     path("mentoring/", include("mentoring.urls")),
     path("insights/", insights, name="insights"),

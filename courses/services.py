@@ -22,6 +22,7 @@ from courses.models import (
     SkillModulePage,
 )
 from leaderboard.services import points_award
+from notifications.services import notification_send
 
 REFLECTION_MAX_LENGTH = 5000
 PAST_DUE_DATE = "The due date is in the past; choose today or a later date."
@@ -269,7 +270,6 @@ def assignment_remind_overdue(*, assignment: Assignment, by: User) -> int:
     who opted in). At most one reminder per person per day, however many assignments or clicks:
     the notification's url names the day. Returns how many people were reminded."""
     from courses.selectors import overdue_people
-    from leaderboard.services import notification_send
 
     today = timezone.localdate()
     module = assignment.module

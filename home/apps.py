@@ -9,14 +9,7 @@ class HomeConfig(AppConfig):
 
         from home import page_cache, signals
         from home.context_processors import line_managers_clear
-        from home.notifications import notification_created
 
-        # E-mail for opted-in notifications, queued after the notification's transaction.
-        post_save.connect(
-            notification_created,
-            sender="leaderboard.Notification",
-            dispatch_uid="home.notification_email",
-        )
         # The header's "My team" link reads a cached set of line managers.
         for signal in (post_save, post_delete):
             signal.connect(

@@ -9,9 +9,9 @@ def notifications(request):
         return {}
 
     def count():
-        from leaderboard.models import Notification
+        from notifications.selectors import notifications_unread_count
 
-        return Notification.objects.filter(user=user, read_at__isnull=True).count()
+        return notifications_unread_count(user=user)
 
     return {
         "unread_notifications": SimpleLazyObject(count),

@@ -1,4 +1,4 @@
-"""Forms of the home app: notification choices, insights and analytics filters, CSV upload."""
+"""Forms of the home app: insights and analytics filters, CSV upload."""
 
 from django import forms
 
@@ -6,20 +6,6 @@ from accounts.models import Team
 from accounts.onboarding import COLUMNS
 from courses.models import Skill
 from home.analytics.selectors import Filters
-from home.models import NotificationPreference
-
-
-class NotificationPreferenceForm(forms.ModelForm):
-    class Meta:
-        model = NotificationPreference
-        fields = [
-            "email_badge",
-            "email_kudos",
-            "email_review",
-            "email_assignment",
-            "email_week",
-            "email_digest",
-        ]
 
 
 class InsightsFilterForm(forms.Form):

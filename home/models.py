@@ -65,23 +65,6 @@ class XapiStatement(models.Model):
         return f"{self.verb} ({self.status})"
 
 
-class NotificationPreference(models.Model):
-    """Which notifications a person also wants by e-mail (all off until they opt in)."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
-    )
-    email_badge = models.BooleanField("A badge I earn", default=False)
-    email_kudos = models.BooleanField("Kudos I receive", default=False)
-    email_review = models.BooleanField("My correction is reviewed", default=False)
-    email_assignment = models.BooleanField("A module assigned to me is due soon", default=False)
-    email_week = models.BooleanField("A challenge week starts", default=False)
-    email_digest = models.BooleanField("The weekly insights digest", default=False)
-
-    def __str__(self) -> str:
-        return f"Notification preferences of {self.user_id}"
-
-
 class DigestSent(models.Model):
     """The weekly insights digest went to this user for this week: never twice."""
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from challenges.models import ChallengeWeek
 from courses.models import Assignment, ModuleCompletion
-from home.models import NotificationPreference
-from home.notifications import notification_email_task
-from leaderboard.services import notification_send, notification_send_bulk
+from notifications.email import notification_email_task
+from notifications.models import NotificationPreference
+from notifications.services import notification_send, notification_send_bulk
 
 
 def weeks_starting_notify(*, hours: int = 24) -> int:

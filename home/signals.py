@@ -95,7 +95,7 @@ def correction_reviewed(sender, instance, created, **kwargs) -> None:
     """Tell a correction's author that a colleague reviewed it."""
     if not created:
         return
-    from leaderboard.services import notification_send
+    from notifications.services import notification_send
 
     correction = instance.correction
     challenge = instance.challenge

@@ -5,23 +5,17 @@ import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
+from django.shortcuts import render
 from django.utils.crypto import get_random_string
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from home.forms import InsightsFilterForm, NotificationPreferenceForm
+from home.forms import InsightsFilterForm
 from home.insights import insights_feed
-from home.models import NotificationPreference
-from leaderboard.models import Notification
-from leaderboard.services import notifications_mark_read
 
 logger = logging.getLogger(__name__)
 
@@ -91,35 +85,6 @@ def healthz(request):
             results[name] = "ok"
     healthy = all(value == "ok" for value in results.values())
     return JsonResponse(results, status=200 if healthy else 503)
-
-
-@login_required
-def notifications(request):
-    """The viewer's notifications (newest first), mark-all-read, and e-mail choices."""
-
-    # GET never writes: the preference row is created by the first save, not by a visit.
-    preference = NotificationPreference.objects.filter(user=request.user).first()
-    preference = preference or NotificationPreference(user=request.user)
-    form = NotificationPreferenceForm(instance=preference)
-    if request.method == "POST":
-        if "mark_read" in request.POST:
-            count = notifications_mark_read(user=request.user)
-            messages.success(request, f"Marked {count} notification{pluralize(count)} as read.")
-            back = request.POST.get("next", "")
-            if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-                return redirect(back)
-            return redirect("home:notifications")
-        form = NotificationPreferenceForm(request.POST, instance=preference)
-        if form.is_valid():
-            form.save()
-            messages.success(request, "Your e-mail choices have been saved.")
-            return redirect("home:notifications")
-    items = list(Notification.objects.filter(user=request.user)[:50])
-    return render(
-        request,
-        "home/notifications.html",
-        {"items": items, "form": form, "unread": sum(1 for n in items if n.read_at is None)},
-    )
 
 
 @login_required

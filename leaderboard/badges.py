@@ -12,7 +12,8 @@ from django.utils import timezone
 from accounts.models import User
 from leaderboard import scopes
 from leaderboard.kinds import FIRST_FINDER_KIND
-from leaderboard.models import Badge, BadgeAward, Notification, PointsAward, Standing
+from leaderboard.models import Badge, BadgeAward, PointsAward, Standing
+from notifications.services import notification_send
 
 
 def _points(user: User, scope: str) -> int:
@@ -68,7 +69,7 @@ def badge_grant(*, badge: Badge, user: User) -> BadgeAward | None:
     try:
         with transaction.atomic():
             award = BadgeAward.objects.create(badge=badge, user=user)
-            Notification.objects.create(
+            notification_send(
                 user=user,
                 kind="badge",
                 message=f"You earned the “{badge.name}” badge.",

@@ -16,9 +16,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from leaderboard.aggregates import aggregates_fold, fold_batch, standings_apply
-from leaderboard.models import Kudos, Notification, PointsAward, ScopeSettings
+from leaderboard.models import Kudos, PointsAward, ScopeSettings
 from leaderboard.rebuild import scope_rebuild, standings_rebuild  # noqa: F401 (re-exported)
 from leaderboard.selectors import SCOPES_CACHE_KEY
+from notifications.services import notification_send
 
 logger = logging.getLogger(__name__)
 
@@ -284,7 +285,7 @@ def kudos_give(*, giver: User, recipient: User, message: str) -> Kudos:
             source_key=f"kudos:{kudos.pk}",
             content_owner=giver,
         )
-        Notification.objects.create(
+        notification_send(
             user=recipient,
             kind="kudos",
             message=f"{giver.public_name} gave you kudos: {message[:200]}",
@@ -297,42 +298,3 @@ def kudos_week_start(moment: datetime | None = None) -> datetime:
     """Monday 00:00 (site time zone) of the week of ``moment``: when kudos budgets renew."""
     day = _local_day_start(moment or timezone.now())
     return day - timedelta(days=day.weekday())
-
-
-def notifications_mark_read(*, user: User) -> int:
-    """Mark all of ``user``'s notifications read."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-
-
-def notification_send(
-    *, user: User, kind: str, message: str, url: str = "", once: bool = False
-) -> Notification | None:
-    """Give ``user`` an in-app notification (e-mailed too if they opted into ``kind``).
-
-    With ``once=True`` a notification of this kind with this exact ``url`` is sent at most once
-    (make the url name the event, e.g. a module's url with ``#due-2026-12-01``); a repeat
-    returns None.
-    """
-    if once and Notification.objects.filter(user=user, kind=kind, url=url).exists():
-        return None
-    return Notification.objects.create(user=user, kind=kind, message=message[:300], url=url[:300])
-
-
-def notification_send_bulk(*, user_ids, kind: str, message: str, url: str) -> list[Notification]:
-    """The same notification to many people (e.g. a week starting), once per person and url.
-
-    Bulk-inserted, so no per-row signals fire: the caller queues any e-mail itself.
-    """
-    user_ids = set(user_ids)
-    already = set(
-        Notification.objects.filter(kind=kind, url=url, user_id__in=user_ids).values_list(
-            "user_id", flat=True
-        )
-    )
-    rows = [
-        Notification(user_id=uid, kind=kind, message=message[:300], url=url[:300])
-        for uid in sorted(user_ids - already)
-    ]
-    return Notification.objects.bulk_create(rows, batch_size=1000)

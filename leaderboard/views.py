@@ -19,7 +19,8 @@ from accounts.roles import is_ld
 from config.ratelimit import rate_limited
 from leaderboard import scopes, selectors, services, team_boards
 from leaderboard.badges import badge_catalogue
-from leaderboard.models import Badge, BadgeAward, Notification
+from leaderboard.models import Badge, BadgeAward
+from notifications.selectors import notifications_recent
 
 MAX_LIMIT = 100
 
@@ -178,7 +179,7 @@ def person(request, user_id: int):
     if not selectors.profile_visible(person=person, viewer=request.user, viewer_is_ld=viewer_is_ld):
         raise Http404("This profile is not public.")
     own = person.pk == request.user.pk
-    notifications = list(Notification.objects.filter(user=person)[:10]) if own else []
+    notifications = notifications_recent(user=person, limit=10) if own else []
     context = selectors.person_profile(person=person, viewer=request.user) | {
         "person": person,
         "own": own,

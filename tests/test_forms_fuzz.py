@@ -83,11 +83,11 @@ def _forms(user):
     from home.forms import (
         AnalyticsFilterForm,
         InsightsFilterForm,
-        NotificationPreferenceForm,
         OnboardingUploadForm,
     )
-    from home.models import NotificationPreference
     from leaderboard.forms import ManualAwardForm
+    from notifications.forms import NotificationPreferenceForm
+    from notifications.models import NotificationPreference
 
     return [
         (SignupExtraForm, {}),

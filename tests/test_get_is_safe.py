@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from challenges.models import ChallengeWeek
-from home.models import NotificationPreference
-from leaderboard.models import Badge, BadgeAward, Notification, PointsAward
-from leaderboard.services import notification_send, points_award
+from leaderboard.models import Badge, BadgeAward, PointsAward
+from leaderboard.services import points_award
+from notifications.models import Notification, NotificationPreference
+from notifications.services import notification_send
 from tests.accounts.factories import UserFactory
 from tests.challenges.factories import make_challenge, make_week
 from tests.leaderboard.factories import BadgeFactory
@@ -65,7 +66,7 @@ def pages(world):
         f"/leaderboard/{running.scope}/",
         f"/leaderboard/people/{ana.pk}/",
         f"/leaderboard/people/{ben.pk}/",
-        reverse("home:notifications"),
+        reverse("notifications:index"),
     ]
 
 
@@ -88,12 +89,12 @@ def test_the_profile_offers_mark_as_read_as_a_post_and_returns_to_the_profile(cl
     page = client.get(profile).content.decode()
     assert "Mark all as read" in page and 'method="post"' in page
     assert Notification.objects.get(user=ana).read_at is None
-    response = client.post(reverse("home:notifications"), {"mark_read": "1", "next": profile})
+    response = client.post(reverse("notifications:index"), {"mark_read": "1", "next": profile})
     assert response.status_code == 302 and response["Location"] == profile
     assert Notification.objects.get(user=ana).read_at is not None
     assert "Mark all as read" not in client.get(profile).content.decode()
     # An off-site "next" is not followed.
     response = client.post(
-        reverse("home:notifications"), {"mark_read": "1", "next": "https://evil.example/"}
+        reverse("notifications:index"), {"mark_read": "1", "next": "https://evil.example/"}
     )
-    assert response["Location"] == reverse("home:notifications")
+    assert response["Location"] == reverse("notifications:index")

@@ -73,6 +73,7 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "accounts",
+    "notifications",
     "leaderboard",
     "mentoring",
     "courses",

@@ -5,7 +5,7 @@
 """
 
 from leaderboard.models.ledger import PointsAward
-from leaderboard.models.recognition import Badge, BadgeAward, Kudos, Level, Notification
+from leaderboard.models.recognition import Badge, BadgeAward, Kudos, Level
 from leaderboard.models.standings import (
     AggregateDelta,
     BoardPresence,
@@ -22,7 +22,6 @@ __all__ = [
     "BoardPresence",
     "Kudos",
     "Level",
-    "Notification",
     "PointsAward",
     "ScopeSettings",
     "ScoreBucket",

@@ -189,22 +189,3 @@ class Kudos(models.Model):
     def __str__(self) -> str:
         return f"Kudos from {self.giver_id} to {self.recipient_id}"
 
-
-class Notification(models.Model):
-    """A short message for one user (a badge earned, kudos received)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(max_length=40)
-    message = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.message

@@ -17,7 +17,7 @@ from accounts import roles
 from accounts.models import Team, User
 from challenges.models import ChallengePage, Correction
 from courses.models import LessonPage, SkillModulePage
-from leaderboard.models import Notification
+from notifications.models import Notification
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.challenges.factories import CorrectionFactory, make_challenge
 

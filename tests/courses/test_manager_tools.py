@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Assignment, ModuleCompletion
-from leaderboard.models import Notification
+from notifications.models import Notification
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.courses.factories import lesson_page, module_page
 

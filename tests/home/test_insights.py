@@ -10,7 +10,8 @@ from django.utils import timezone
 from challenges.models import ContextNote
 from courses.models import Skill
 from home.insights import digest_send
-from home.models import DigestSent, NotificationPreference
+from home.models import DigestSent
+from notifications.models import NotificationPreference
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.challenges.factories import (
     ContextNoteFactory,

@@ -7,10 +7,9 @@ from challenges.models import FlawCategory
 from challenges.services.correct import correction_submit, review_submit
 from challenges.services.observe import FlagInput, flags_submit
 from courses.services import quiz_submit
-from home.models import NotificationPreference
 from home.xapi import VERBS, xapi_flush
 from leaderboard.badges import badge_grant
-from leaderboard.models import Notification
+from notifications.models import Notification, NotificationPreference
 from tests.accounts.factories import UserFactory
 from tests.challenges.factories import REFUND_QUOTE, make_challenge
 from tests.courses.factories import QUIZ_ID, lesson_page, module_page, quiz_block

@@ -8,9 +8,10 @@ from django.template import Context, Template
 from django.utils import timezone
 
 from leaderboard.badges import badges_evaluate
-from leaderboard.models import Badge, BadgeAward, Notification
+from leaderboard.models import Badge, BadgeAward
 from leaderboard.selectors import level_progress
 from leaderboard.services import points_award, points_revoke, week_configure
+from notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.leaderboard.factories import BadgeFactory, LevelFactory
 

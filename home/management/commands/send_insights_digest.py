@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from home.insights import digest_send_task
-from home.models import NotificationPreference
+from notifications.models import NotificationPreference
 
 BATCH = 200
 

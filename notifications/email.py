@@ -1,8 +1,8 @@
-"""Notifications: e-mail for the kinds a person opted into, sent in the background.
+"""E-mail for the notification kinds a person opted into, sent in the background.
 
-In-app notifications are rows of ``leaderboard.Notification`` (written by the apps' services).
-When one is created, :func:`notification_created` queues :func:`notification_email_task` after
-commit; the task sends the e-mail only if the person opted into that kind.
+When a ``Notification`` is created, :func:`notification_created` (connected in apps.py) queues
+:func:`notification_email_task` after commit; the task sends the e-mail only if the person opted
+into that kind. Bulk-created notifications fire no signal: their sender queues the task itself.
 """
 
 import logging
@@ -10,10 +10,10 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django_tasks import task
 
-from home.models import NotificationPreference
-from leaderboard.models import Notification
+from notifications.models import Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,6 @@ def _enqueue(notification_id: int) -> None:
 @task()
 def notification_email_task(notification_id: int) -> bool:
     """E-mail one notification if its recipient opted into its kind. Returns whether sent."""
-
     notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
     if notification is None or not notification.user.is_active:
         return False
@@ -52,13 +51,14 @@ def notification_email_task(notification_id: int) -> bool:
     preference = NotificationPreference.objects.filter(user=notification.user).first()
     if field is None or preference is None or not getattr(preference, field):
         return False
-    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + (notification.url or "/")
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     send_mail(
         subject=f"[Apprentice] {notification.message[:80]}",
         message=(
-            f"Hello {notification.user.public_name},\n\n{notification.message}\n\n{link}\n\n"
+            f"Hello {notification.user.public_name},\n\n{notification.message}\n\n"
+            f"{base}{notification.url or '/'}\n\n"
             "You receive this because you asked for it. Change your e-mail choices at "
-            f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/me/notifications/"
+            f"{base}{reverse('notifications:index')}"
         ),
         from_email=None,
         recipient_list=[notification.user.email],
