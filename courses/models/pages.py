@@ -28,7 +28,7 @@ class SkillIndexPage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
-        from courses import selectors
+        from courses import selectors  # deferred: selectors imports these models (a cycle)
 
         context = super().get_context(request, *args, **kwargs)
         context["modules"] = selectors.module_cards(index=self, user=request.user)
@@ -100,7 +100,7 @@ class SkillModulePage(Page):
         return self.skill.slug if self.skill_id else ""
 
     def get_context(self, request, *args, **kwargs):
-        from courses import selectors
+        from courses import selectors  # deferred: selectors imports these models (a cycle)
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.module_page_context(module=self, user=request.user))
@@ -144,7 +144,7 @@ class LessonPage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from courses import selectors
+        from courses import selectors  # deferred: selectors imports these models (a cycle)
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.lesson_page_context(lesson=self, user=request.user))

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from home import demo_covers
+
 DEMO_APPS = ["accounts", "home", "leaderboard", "courses", "mentoring", "challenges"]
 
 
@@ -40,8 +42,6 @@ class Command(BaseCommand):
             with transaction.atomic():
                 module.seed(stdout=self.stdout)
         # Last: covers go on pages the courses and challenges steps made.
-        from home import demo_covers
-
         with transaction.atomic():
             demo_covers.seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
