@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 
@@ -98,6 +99,23 @@ def observe_state(*, output: str, data: dict[str, str]) -> ObserveState:
     return ObserveState(rows=rows, spans=spans)
 
 
+CATEGORIES_CACHE_KEY = "challenges:flaw-categories"
+
+
+def active_categories() -> list[FlawCategory]:
+    """The flaw categories offered when flagging: the same for everyone, so cached until one
+    changes (``forget_categories``)."""
+    found = cache.get(CATEGORIES_CACHE_KEY)
+    if found is None:
+        found = list(FlawCategory.objects.filter(is_active=True))
+        cache.set(CATEGORIES_CACHE_KEY, found, 3600)
+    return found
+
+
+def forget_categories(**kwargs) -> None:
+    cache.delete(CATEGORIES_CACHE_KEY)
+
+
 def challenge_page_context(*, challenge: ChallengePage, user) -> dict:
     """Everything the challenge page shows this user (answer key only after submitting, or L&D)."""
     staff = is_ld(user)
@@ -151,7 +169,7 @@ def challenge_page_context(*, challenge: ChallengePage, user) -> dict:
             {"key": s, "open": getattr(challenge, f"open_{s}"), "done": done[s]} for s in STEPS
         ],
         "skills": list(challenge.skills.all()),
-        "categories": list(FlawCategory.objects.filter(is_active=True)),
+        "categories": active_categories(),
         "drafts": drafts,
         "observe": observe_state(output=challenge.output, data=drafts.get("observe", {})),
         "submission": submission,
@@ -302,15 +320,23 @@ def challenge_week_status(*, challenge: ChallengePage, user, at=None) -> dict | 
     None when the challenge is in no week. ``counts`` says whether this user's points count
     on the running week's board now (their team may not take part).
     """
-    from challenges.services.weeks import week_for
-
     at = at or timezone.now()
     weeks = list(ChallengeWeek.objects.filter(challenges=challenge).order_by("-starts_at"))
     if not weeks:
         return None
     running = next((w for w in weeks if w.is_running(at)), None)
     if running is not None:
-        counts = week_for(challenge, at, user=user) is not None
+        # As ``week_for``: a running week of this challenge open to every team or to the
+        # user's current one (one query instead of one per week plus the membership).
+        takes_part = Q(teams__isnull=True)
+        if getattr(user, "is_authenticated", False):
+            member = {"teams__memberships__user": user, "teams__memberships__ended_at": None}
+            takes_part |= Q(**member)
+        counts = (
+            ChallengeWeek.objects.filter(pk__in=[w.pk for w in weeks if w.is_running(at)])
+            .filter(takes_part)
+            .exists()
+        )
         return {"state": "running", "week": running, "counts": counts}
     upcoming = [w for w in weeks if w.starts_at > at]
     if upcoming:

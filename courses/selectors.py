@@ -198,12 +198,11 @@ def assignments_for_user(user: User) -> list[AssignedModule]:
     """
     if not user.is_authenticated:
         return []
-    team = user.current_team
-    target = Q(user=user)
-    if team is not None:
-        target |= Q(team=team)
+    # The current team through the membership join, not ``user.current_team`` (a query less).
+    target = Q(user=user) | Q(team__memberships__user=user, team__memberships__ended_at=None)
     assignments = (
         Assignment.objects.filter(target, module__live=True)
+        .distinct()
         .select_related("module", "module__skill", "team")
         .order_by("due_date", "pk")
     )

@@ -7,7 +7,8 @@ editor publishes, moves or deletes pages, so this middleware remembers, in the s
 the site (with its root page) and path -> page, and forgets everything at once on any such
 change (a new cache version). A remembered path costs one query: the page's specific row,
 fetched only if it is still live. Who may see the page is still checked on every request by
-Wagtail's own hooks (view restrictions) and the page's ``serve``; nothing per person is cached.
+Wagtail's own hooks and the page's ``serve``; what is remembered is whether any view
+restriction applies (adding one forgets every route). Nothing per person is cached.
 """
 
 import uuid
@@ -76,7 +77,8 @@ class PageRouteCacheMiddleware:
         if key and route is not None and response.status_code == 200:
             page, args, kwargs = route
             if not args and not kwargs and page.live:
-                cache.set(key, (page._meta.label_lower, page.pk), TIMEOUT)
+                public = not page.get_view_restrictions().exists()
+                cache.set(key, (page._meta.label_lower, page.pk, public), TIMEOUT)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -91,9 +93,17 @@ class PageRouteCacheMiddleware:
         key = f"pages:route:{version}:{site.pk}:{path}"
         found = cache.get(key)
         if found is not None:
-            label, pk = found
-            page = apps.get_model(label).objects.filter(pk=pk, live=True).first()
+            label, pk, public = found
+            root = site.root_page.localized.specific  # came with the cached site
+            if root.pk == pk:  # the home page: no query at all
+                page = root if root.live else None
+            else:
+                page = apps.get_model(label).objects.filter(pk=pk, live=True).first()
             if page is not None:
+                if public:
+                    # No view restriction on the page or above it when it was remembered, and
+                    # adding one forgets every route: Wagtail's check needs no query.
+                    page.get_view_restrictions = PageViewRestriction.objects.none
                 request._wagtail_route_for_request = RouteResult(page)
                 return None
         request._page_route_key = key

@@ -6,28 +6,33 @@ one or two aggregate queries, so the dashboard costs the same however long someo
 
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Q, Sum
+from django.core.cache import cache
+from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import User
 from challenges.models import (
     BlindSpotDiscovery,
     ChallengePage,
+    ChallengeWeek,
     ContextNote,
     Correction,
     EvalResult,
     FlagSubmission,
 )
-from challenges.selectors import weeks_running
 from courses.models import LessonProgress, Skill
 from courses.selectors import assignments_for_user, orientation_module
 from home.analytics.charts import svg_chart, svg_hbars, svg_lines
 from leaderboard import scopes
 from leaderboard.kinds import AWARD_KINDS
 from leaderboard.models import BadgeAward, Kudos, PointsAward
+from leaderboard.ranks import SKILL_PREFIX, standings_of
 from leaderboard.selectors import level_progress, standing_rank
 from mentoring.selectors import contribution_summary
 
 SIGNAL_HISTORY = 12  # most recent flag submissions plotted
+SKILLS_CACHE_KEY = "home:skills"
 
 # How the ledger's kinds read to a person (unknown kinds fall back to the reason or the kind).
 KIND_LABELS = AWARD_KINDS
@@ -58,6 +63,11 @@ class Signals:
         ]
 
 
+def _per_user(qs):
+    """COUNT of ``qs`` (filtered on ``OuterRef("pk")``) as an aggregate over one user row."""
+    return Max(Coalesce(Subquery(qs.values("user").annotate(n=Count("*")).values("n")), 0))
+
+
 def mentoring_signals(user: User) -> Signals:
     """Flag precision/recall over time, peer-accepted corrections, blind spots, context, AI pass
     rate on the user's own test cases per provider version."""
@@ -71,25 +81,25 @@ def mentoring_signals(user: User) -> Signals:
         signals.flag_labels.append(created_at.strftime("%d %b"))
         signals.precision.append(round(precision, 3))
         signals.recall.append(round(recall, 3))
-    corrections = Correction.objects.filter(user=user, review_count__gte=2).aggregate(
-        reviewed=Count("id"),
-        accepted=Count("id", filter=Q(score__gte=3)),
-        gold=Count("id", filter=Q(is_gold=True)),
-        avg=Avg("score"),
+    # Corrections, blind spots and context notes counted in one query (one subquery each).
+    reviewed = Correction.objects.filter(user=OuterRef("pk"), review_count__gte=2)
+    notes = ContextNote.objects.filter(user=OuterRef("pk"))
+    counts = User.objects.filter(pk=user.pk).aggregate(
+        reviewed=_per_user(reviewed),
+        accepted=_per_user(reviewed.filter(score__gte=3)),
+        gold=_per_user(reviewed.filter(is_gold=True)),
+        avg=Max(Subquery(reviewed.values("user").annotate(a=Avg("score")).values("a"))),
+        blind_spots=_per_user(BlindSpotDiscovery.objects.filter(user=OuterRef("pk"))),
+        approved=_per_user(notes.filter(status=ContextNote.APPROVED)),
+        pending=_per_user(notes.filter(status=ContextNote.PENDING)),
     )
-    signals.corrections_reviewed = corrections["reviewed"]
-    signals.corrections_accepted = corrections["accepted"]
-    signals.corrections_gold = corrections["gold"]
-    signals.correction_avg_score = (
-        round(corrections["avg"], 2) if corrections["avg"] is not None else None
-    )
-    signals.blind_spots = BlindSpotDiscovery.objects.filter(user=user).count()
-    notes = ContextNote.objects.filter(user=user).aggregate(
-        approved=Count("id", filter=Q(status=ContextNote.APPROVED)),
-        pending=Count("id", filter=Q(status=ContextNote.PENDING)),
-    )
-    signals.context_approved = notes["approved"]
-    signals.context_pending = notes["pending"]
+    signals.corrections_reviewed = counts["reviewed"] or 0
+    signals.corrections_accepted = counts["accepted"] or 0
+    signals.corrections_gold = counts["gold"] or 0
+    signals.correction_avg_score = round(counts["avg"], 2) if counts["avg"] is not None else None
+    signals.blind_spots = counts["blind_spots"] or 0
+    signals.context_approved = counts["approved"] or 0
+    signals.context_pending = counts["pending"] or 0
     rates = (
         EvalResult.objects.filter(test_case__user=user)
         .exclude(verdict="")
@@ -103,18 +113,23 @@ def mentoring_signals(user: User) -> Signals:
     return signals
 
 
-def skill_profile(user: User) -> list[dict]:
-    """Points per skill over the nine skills (and any L&D added), zero where none yet."""
-    points = dict(
-        PointsAward.objects.filter(user=user)
-        .exclude(skill="")
-        .values_list("skill")
-        .annotate(total=Sum("amount"))
-    )
-    return [
-        {"name": s.name, "slug": s.slug, "colour": s.colour, "points": points.get(s.slug, 0)}
-        for s in Skill.objects.order_by("sort_order", "name")
-    ]
+def skill_profile(user: User, points: dict[str, int] | None = None) -> list[dict]:
+    """Points per skill over the nine skills (and any L&D added), zero where none yet.
+
+    ``points`` ({slug: points}) when the caller read the skill standings already.
+    """
+    if points is None:
+        points = dict(
+            PointsAward.objects.filter(user=user)
+            .exclude(skill="")
+            .values_list("skill")
+            .annotate(total=Sum("amount"))
+        )
+    skills = cache.get(SKILLS_CACHE_KEY)
+    if skills is None:
+        skills = list(Skill.objects.order_by("sort_order", "name").values("name", "slug", "colour"))
+        cache.set(SKILLS_CACHE_KEY, skills, 60)  # a skill L&D adds shows within a minute
+    return [s | {"points": points.get(s["slug"], 0)} for s in skills]
 
 
 def open_challenges(user: User, limit: int = 3) -> list[ChallengePage]:
@@ -129,23 +144,43 @@ def running_week_rank(user: User):
     """The running challenge week the user takes part in, and their rank on its board (the
     public one: frozen after the freeze), or (None, None)."""
 
-    team_id = user.current_team.pk if user.current_team else None
-    for week in weeks_running():
-        team_ids = set(week.teams.values_list("pk", flat=True))
-        if team_ids and team_id not in team_ids:
-            continue
-        standing, rank = standing_rank(scope=f"week-{week.pk}", user=user)
-        return week, (rank if standing else None)
-    return None, None
+    week = week_taking_part(user)
+    if week is None:
+        return None, None
+    standing, rank = standing_rank(scope=f"week-{week.pk}", user=user)
+    return week, (rank if standing else None)
+
+
+def week_taking_part(user: User):
+    """The running challenge week (soonest ending) open to every team or to the user's current
+    team, or None: one query (``weeks_running`` and the teams of each, in one)."""
+    now = timezone.now()
+    member = {"teams__memberships__user": user, "teams__memberships__ended_at": None}
+    return (
+        ChallengeWeek.objects.filter(starts_at__lte=now, ends_at__gt=now)
+        .filter(Q(teams__isnull=True) | Q(**member))
+        .order_by("ends_at", "pk")
+        .first()
+    )
 
 
 def dashboard_context(user: User) -> dict:
     """Everything the signed-in home page shows, with charts ready to render."""
-    standing, rank = standing_rank(scope=scopes.ALL, user=user)
-    points = standing.points if standing else 0
-    month_standing, month_rank = standing_rank(scope=scopes.month_key_now(), user=user)
-    week, week_rank = running_week_rank(user)
-    skills = skill_profile(user)
+    # Every figure from the standings in one query: all time, this month, the week, skills.
+    week = week_taking_part(user)
+    month, week_scope = scopes.month_key_now(), f"week-{week.pk}" if week else None
+    standings = standings_of(user=user, scopes=[scopes.ALL, month, week_scope], skills=True)
+    points, rank = standings.get(scopes.ALL, (0, None))
+    month_rank = standings.get(month, (0, None))[1]
+    week_rank = standings.get(week_scope, (0, None))[1]
+    skills = skill_profile(
+        user,
+        points={
+            scope.removeprefix(SKILL_PREFIX): value[0]
+            for scope, value in standings.items()
+            if scope.startswith(SKILL_PREFIX)
+        },
+    )
     signals = mentoring_signals(user)
     charts = {
         "skills": svg_hbars(
@@ -181,7 +216,7 @@ def dashboard_context(user: User) -> dict:
         "points": points,
         "progress": level_progress(points),
         "rank": rank,
-        "month_rank": month_rank if month_standing else None,
+        "month_rank": month_rank,
         "week": week,
         "week_rank": week_rank,
         "badges": list(

@@ -7,6 +7,7 @@ Privacy: users who opted out show as "Anonymous mentor" to everyone but themselv
 import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -402,9 +403,15 @@ def payload_for_viewer(payload: dict, *, viewer_id: int, viewer_is_ld: bool) -> 
     }
 
 
+LEVELS_CACHE_KEY = "leaderboard:levels"
+
+
 def level_progress(points: int) -> dict:
     """The level for ``points``, the next one, and the percentage of the way to it."""
-    levels = list(Level.objects.order_by("xp_threshold"))
+    levels = cache.get(LEVELS_CACHE_KEY)
+    if levels is None:  # the same for everyone; a level L&D adds shows within a minute
+        levels = list(Level.objects.order_by("xp_threshold"))
+        cache.set(LEVELS_CACHE_KEY, levels, 60)
     current = None
     following = None
     for level in levels:

@@ -180,7 +180,7 @@ def contributions(user) -> list[dict]:
 
 def contribution_summary(user) -> dict:
     """For the dashboard: how many of the person's contributions are in the guidance each AI
-    system runs with now (its latest published pack), and on which systems. Two queries."""
+    system runs with now (its latest published pack), and on which systems. One query."""
     latest = GuidancePack.objects.filter(
         version=Subquery(
             GuidancePack.objects.filter(system=OuterRef("system"))
@@ -188,10 +188,15 @@ def contribution_summary(user) -> dict:
             .values("version")[:1]
         )
     )
-    systems = Counter()
-    for model in (GuidanceRule, GuidanceExample):
-        for name in model.objects.filter(contributor=user, pack__in=latest).values_list(
-            "pack__system__name", flat=True
-        ):
-            systems[name] += 1
+    systems = Counter(
+        GuidanceRule.objects.filter(contributor=user, pack__in=latest)
+        .order_by()
+        .values_list("pack__system__name", flat=True)
+        .union(
+            GuidanceExample.objects.filter(contributor=user, pack__in=latest)
+            .order_by()
+            .values_list("pack__system__name", flat=True),
+            all=True,
+        )
+    )
     return {"in_guidance": sum(systems.values()), "systems": sorted(systems)}

@@ -1,0 +1,83 @@
+"""Queries per page for a signed-in employee in a lived-in world (issue 11: at most 15 each).
+
+The world has several modules with lessons, a challenge in a running week with teams, badges,
+kudos, notifications, points in several scopes and colleagues on the boards, so every panel of
+every page has something to show. Each page is fetched once to warm the caches that any
+visitor shares (site root, scope list, spotlight), then counted.
+"""
+
+import pytest
+from django.core.cache import cache
+
+from leaderboard.models import BadgeAward
+from leaderboard.services import kudos_give, points_award
+from notifications.models import Notification
+from tests.accounts.factories import TeamFactory, UserFactory
+from tests.challenges.factories import make_challenge, make_week
+from tests.courses.factories import lesson_page, module_page, quiz_block, reflection_block
+from tests.leaderboard.factories import BadgeFactory, LevelFactory
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 15
+
+
+@pytest.fixture
+def world():
+    teams = [TeamFactory() for _ in range(4)]
+    me = UserFactory(team=teams[0])
+    colleagues = [UserFactory(team=teams[i % 4]) for i in range(12)]
+    for i in range(4):
+        LevelFactory(xp_threshold=i * 50)
+    modules = [
+        module_page(title=f"Module {i}", skill=skill)
+        for i, skill in enumerate(("critical-thinking", "data-literacy", "adaptability"))
+    ]
+    lessons = [
+        lesson_page(module, title=f"Lesson {m}.{i}", body=[quiz_block(), reflection_block()])
+        for m, module in enumerate(modules)
+        for i in range(4)
+    ]
+    challenge = make_challenge()
+    week = make_week(challenges=[challenge], teams=teams, hours=72)
+    for i, user in enumerate([me, *colleagues]):
+        for j in range(3):
+            points_award(
+                user=user,
+                amount=5 + i + j,
+                kind="challenge.flags",
+                source_key=f"world:{i}:{j}",
+                skill=("critical-thinking", "data-literacy", "adaptability")[j],
+                week_id=week.pk,
+            )
+    for badge in [BadgeFactory() for _ in range(3)]:
+        BadgeAward.objects.get_or_create(badge=badge, user=me)
+    for colleague in colleagues[:3]:
+        kudos_give(giver=colleague, recipient=me, message="Thanks for the careful review.")
+    for i in range(5):
+        Notification.objects.create(user=me, kind="badge", message=f"Notice {i}", url="/")
+    cache.clear()
+    return {"me": me, "lessons": lessons, "challenge": challenge, "week": week}
+
+
+def pages(world) -> dict[str, str]:
+    return {
+        "lesson": world["lessons"][5].url,
+        "challenge": world["challenge"].url,
+        "leaderboard": "/leaderboard/",
+        "week leaderboard": f"/leaderboard/week-{world['week'].pk}/",
+        "team board": f"/leaderboard/week-{world['week'].pk}/teams/",
+        "dashboard": "/",
+    }
+
+
+@pytest.mark.parametrize(
+    "page", ["lesson", "challenge", "leaderboard", "week leaderboard", "team board", "dashboard"]
+)
+def test_page_needs_at_most_15_queries(client, world, page, django_assert_max_num_queries):
+    client.force_login(world["me"])
+    url = pages(world)[page]
+    assert client.get(url).status_code == 200  # warms what every visitor shares
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
