@@ -66,6 +66,7 @@ def arguments(argv=None):
     add("--scope", default="all")
     add("--rate", type=float, default=20, help="awards per second during the push phase")
     add("--push-seconds", type=float, default=60)
+    add("--drain", type=float, default=10, help="seconds after the last award before counting")
     add("--page-seconds", type=float, default=20, help="seconds per page (5 pages + bare view)")
     add("--page-users", type=int, default=20, help="concurrent signed-in page clients")
     add("--no-pages", action="store_true", help="skip seed_demo and the pages phase")
@@ -180,23 +181,6 @@ def pages_phase(args, ports) -> list[dict] | None:
     return out
 
 
-def sd_queries(idle: dict, busy: dict, idle_s: float, busy_s: float) -> dict:
-    """SQL per broadcast: per wrapped step (statements / calls), and every statement of both
-    workers during the awards less their idle rate, per broadcast."""
-    rate = idle["all"] / max(1, idle_s)
-    out = {"idle_per_s": rate}
-    heads = busy.get("n:_build_broadcast", 0)
-    if heads:
-        out["broadcasts"] = heads
-        out["per_broadcast"] = (busy["all"] - rate * busy_s) / heads
-        out["head"] = busy.get("q:_build_broadcast", 0) / heads
-    tails = busy.get("n:_build_tails", 0)
-    if tails:
-        out["tail_batches"] = tails
-        out["per_tail_batch"] = busy.get("q:_build_tails", 0) / tails
-    return out
-
-
 def push_phase(args, sd, env, user_ids) -> tuple[dict, list[dict] | None]:
     from django.conf import settings
     from django.db import connections
@@ -223,7 +207,7 @@ def push_phase(args, sd, env, user_ids) -> tuple[dict, list[dict] | None]:
             started = int(time.time())
             cpu = [scale_push.cpu_seconds(pid) for pid in workers.pids()]
             commits = sd.award_stream(rate=args.rate, seconds=args.push_seconds, user_ids=user_ids)
-            time.sleep(interval * 3 + 5)  # the last coalesced update has time to arrive
+            time.sleep(args.drain)  # the last coalesced update has time to arrive
             ended = int(time.time())
             cpu = [scale_push.cpu_seconds(p) - c for p, c in zip(workers.pids(), cpu, strict=True)]
             records = clients.stop()
@@ -231,7 +215,9 @@ def push_phase(args, sd, env, user_ids) -> tuple[dict, list[dict] | None]:
         logs = [workers.query_log(p) for p in ports]
         idle = scale_push.query_counts(logs, quiet_start, quiet_end)
         busy = scale_push.query_counts(logs, started, ended)
-        result["queries"] = sd_queries(idle, busy, quiet_end - quiet_start, ended - started)
+        result["queries"] = scale_push.per_broadcast(
+            idle, busy, quiet_end - quiet_start, ended - started
+        )
         result["queries"].setdefault("broadcasts", result["broadcasts"])
         result.update(rss_mb=rss, rate=args.rate, seconds=args.push_seconds, batch=args.batch)
         # Worker CPU per frame delivered while the awards arrived (both workers together).

@@ -360,3 +360,20 @@ def query_counts(paths: list[Path], start: float, end: float) -> dict:
                 n for second, n in seconds.items() if start <= int(second) < end
             )
     return total
+
+
+def per_broadcast(idle: dict, busy: dict, idle_s: float, busy_s: float) -> dict:
+    """SQL per broadcast: per wrapped step (statements / calls), and every statement of both
+    workers during the awards less their idle rate, per broadcast."""
+    rate = idle["all"] / max(1, idle_s)
+    out = {"idle_per_s": rate}
+    heads = busy.get("n:_build_broadcast", 0)
+    if heads:
+        out["broadcasts"] = heads
+        out["per_broadcast"] = (busy["all"] - rate * busy_s) / heads
+        out["head"] = busy.get("q:_build_broadcast", 0) / heads
+    tails = busy.get("n:_build_tails", 0)
+    if tails:
+        out["tail_batches"] = tails
+        out["per_tail_batch"] = busy.get("q:_build_tails", 0) / tails
+    return out
