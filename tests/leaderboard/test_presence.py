@@ -64,6 +64,16 @@ def asgi_server_options(settings):
     }
 
 
+async def signed_in(count: int) -> list[tuple]:
+    """``count`` new users and a session key of each (the ORM off the event loop)."""
+
+    def create():
+        users = [UserFactory(team=False) for _ in range(count)]
+        return [(user, session_key(user)) for user in users]
+
+    return await database_sync_to_async(create)()
+
+
 def session_key(user) -> str:
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)
@@ -117,8 +127,8 @@ async def channels_of_board() -> set[str]:
 
 
 async def test_client_vanishing_without_close_leaves_no_presence_or_membership(asgi_live_server):
-    user = UserFactory(team=False)
-    ws = await open_board(asgi_live_server, session_key(user))
+    ((user, key),) = await signed_in(1)
+    ws = await open_board(asgi_live_server, key)
     (channel,) = await channels_of_board()
     if ON_REDIS:
         assert channel in await group_members(broadcast.group_name("all"))
@@ -157,11 +167,12 @@ async def test_consumer_killed_before_its_disconnect_is_cleaned_by_the_next_hear
 
 
 async def test_killed_worker_rows_and_groups_are_swept_at_the_next_start(asgi_live_server):
-    users = [UserFactory(team=False) for _ in range(3)]
-    sockets = [await open_board(asgi_live_server, session_key(u)) for u in users]
+    sockets = [await open_board(asgi_live_server, key) for _, key in await signed_in(3)]
     channels = await channels_of_board()
     assert len(channels) == 3
-    (worker,) = set(BoardPresence.objects.values_list("worker", flat=True))
+    (worker,) = await database_sync_to_async(
+        lambda: set(BoardPresence.objects.values_list("worker", flat=True))
+    )()
     pid = int(worker.split(":")[1])
 
     os.kill(pid, signal.SIGKILL)  # the worker dies with its sockets open
@@ -263,8 +274,7 @@ def redis_clients() -> int:
 async def test_storm_of_100_sockets_50_at_a_time_all_connect_on_a_bounded_pool(
     asgi_live_server,
 ):
-    users = [UserFactory(team=False) for _ in range(100)]
-    keys = [session_key(user) for user in users]
+    keys = [key for _, key in await signed_in(100)]
     before = await asyncio.to_thread(redis_clients)
     sockets = []
     for start in range(0, len(keys), 50):
