@@ -99,6 +99,7 @@ class _SaveThroughService:
             return super().form_valid(form)
         except ApplicationError as error:
             form_add(form, error)
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 

@@ -79,6 +79,25 @@ def test_a_refused_week_is_not_logged(client, manager, challenge):
     assert ModelLogEntry.objects.filter(action="wagtail.create").count() == 1
 
 
+def test_a_week_only_the_service_refuses_shows_its_reason_and_is_not_logged(
+    client, manager, challenge, monkeypatch
+):
+    """Two managers saving clashing weeks at once: the form's check passes for both, the
+    service's check under the lock refuses the second; the form shows why, nothing is logged."""
+    start = timezone.localtime() + timedelta(hours=1)
+    client.post(
+        reverse("challenge_weeks:add"), week_data(challenge, start, start + timedelta(days=7))
+    )
+    monkeypatch.setattr("challenges.wagtail_hooks.overlap_errors", lambda **kwargs: [])
+    clash = week_data(challenge, start + timedelta(days=1), start + timedelta(days=3), title="B")
+    refused = client.post(reverse("challenge_weeks:add"), clash)
+    assert refused.status_code == 200
+    body = refused.content.decode()
+    assert "overlaps these dates" in body and 'value="B"' in body
+    assert ChallengeWeek.objects.count() == 1
+    assert ModelLogEntry.objects.filter(action="wagtail.create").count() == 1
+
+
 def test_week_picker_is_datetime_local_in_the_site_zone_and_keeps_what_was_typed(
     client, manager, challenge, settings
 ):
