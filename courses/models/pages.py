@@ -15,6 +15,16 @@ COVER_HELP = (
 )
 
 
+class SignedInPage:
+    """A page mixin: only signed-in people see the page; others sign in and come back to it.
+    (Challenge pages can use it too: challenges may import courses.)"""
+
+    def serve(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+
 class SkillIndexPage(Page):
     """The catalogue of skill modules (``/skills/``), grouped by skill."""
 
@@ -107,7 +117,7 @@ class SkillModulePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(SignedInPage, Page):
     """One lesson of a module. Signed-in employees only: it records their progress."""
 
     summary = models.TextField(max_length=400, blank=True)
@@ -137,11 +147,6 @@ class LessonPage(Page):
 
     class Meta:
         verbose_name = "lesson"
-
-    def serve(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from courses import selectors  # deferred: selectors imports these models (a cycle)
