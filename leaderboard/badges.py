@@ -6,7 +6,8 @@ Called after each award commits, and when a challenge week is frozen (placement 
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Case, Count, Sum, When
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -14,19 +15,6 @@ from leaderboard import scopes
 from leaderboard.kinds import FIRST_FINDER_KIND
 from leaderboard.models import Badge, BadgeAward, PointsAward, Standing
 from notifications.services import notification_send
-
-
-def _points(user: User, scope: str) -> int:
-    return (
-        Standing.objects.filter(scope=scope, user=user).values_list("points", flat=True).first()
-        or 0
-    )
-
-
-def _kind_count(user: User, kind: str) -> int:
-    awards = PointsAward.objects.filter(user=user, kind=kind)
-    # A revocation is a negative row of the same kind: it cancels one award.
-    return awards.filter(amount__gt=0).count() - awards.filter(amount__lt=0).count()
 
 
 def longest_streak(user: User) -> int:
@@ -49,19 +37,36 @@ def longest_streak(user: User) -> int:
     return best
 
 
+def _judge(user: User, badges: list[Badge]):
+    """A test of "does ``user`` meet this badge's criteria now" for any of ``badges``.
+
+    Reads what they need at once: the person's points per scope (one query), their net count
+    per award kind (one query; a revocation is a negative row of the same kind and cancels one
+    award) and, only when a streak badge is among them, their streak.
+    """
+    points = dict(Standing.objects.filter(user=user).values_list("scope", "points"))
+    net = Case(When(amount__gt=0, then=1), When(amount__lt=0, then=-1), default=0)
+    kinds = dict(
+        PointsAward.objects.filter(user=user)
+        .values("kind")
+        .annotate(n=Sum(net))
+        .values_list("kind", "n")
+    )
+    streak = longest_streak(user) if any(b.criteria == Badge.STREAK for b in badges) else 0
+    rules = {
+        Badge.POINTS_TOTAL: lambda b: points.get(scopes.ALL, 0) >= b.threshold,
+        Badge.SKILL_POINTS: lambda b: points.get(f"skill-{b.skill}", 0) >= b.threshold,
+        Badge.KIND_COUNT: lambda b: kinds.get(b.kind, 0) >= b.threshold,
+        Badge.STREAK: lambda b: streak >= b.threshold,
+        Badge.FIRST_BLIND_SPOT: lambda b: kinds.get(FIRST_FINDER_KIND, 0) >= 1,
+    }
+    # Week placement is judged from the final board when a week ends, never here.
+    return lambda badge: badge.criteria in rules and rules[badge.criteria](badge)
+
+
 def badge_criteria_met(badge: Badge, user: User) -> bool:
     """Whether ``user`` meets ``badge``'s criteria now (week placement is judged at freeze)."""
-    if badge.criteria == Badge.POINTS_TOTAL:
-        return _points(user, scopes.ALL) >= badge.threshold
-    if badge.criteria == Badge.SKILL_POINTS:
-        return _points(user, f"skill-{badge.skill}") >= badge.threshold
-    if badge.criteria == Badge.KIND_COUNT:
-        return _kind_count(user, badge.kind) >= badge.threshold
-    if badge.criteria == Badge.STREAK:
-        return longest_streak(user) >= badge.threshold
-    if badge.criteria == Badge.FIRST_BLIND_SPOT:
-        return _kind_count(user, FIRST_FINDER_KIND) >= 1
-    return False
+    return _judge(user, [badge])(badge)
 
 
 def badge_grant(*, badge: Badge, user: User) -> BadgeAward | None:
@@ -73,7 +78,7 @@ def badge_grant(*, badge: Badge, user: User) -> BadgeAward | None:
                 user=user,
                 kind="badge",
                 message=f"You earned the “{badge.name}” badge.",
-                url=f"/leaderboard/people/{user.pk}/",
+                url=reverse("leaderboard:person", args=[user.pk]),
             )
     except IntegrityError:
         return None
@@ -81,16 +86,20 @@ def badge_grant(*, badge: Badge, user: User) -> BadgeAward | None:
 
 
 def badges_evaluate(*, user: User) -> list[BadgeAward]:
-    """Grant every active badge ``user`` now qualifies for and does not hold yet."""
+    """Grant every active badge ``user`` now qualifies for and does not hold yet (runs after
+    every award: a few queries however many badges there are)."""
     held = BadgeAward.objects.filter(user=user).values_list("badge_id", flat=True)
-    candidates = (
+    candidates = list(
         Badge.objects.filter(is_active=True)
         .exclude(pk__in=held)
         .exclude(criteria=Badge.WEEK_PLACEMENT)
     )
+    if not candidates:
+        return []
+    meets = _judge(user, candidates)
     granted = []
     for badge in candidates:
-        if badge_criteria_met(badge, user):
+        if meets(badge):
             award = badge_grant(badge=badge, user=user)
             if award is not None:
                 granted.append(award)
