@@ -12,11 +12,11 @@ import signal
 import socket
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
-BASE_SETTINGS = Path(__file__).resolve().parents[2] / "config" / "settings" / "base.py"
+# The settings module that builds CACHES and CHANNEL_LAYERS from REDIS_URL.
+SETTINGS_MODULE = "config.settings.core"
 
 
 def redis_server_binary() -> str | None:
@@ -97,11 +97,12 @@ class RedisServer:
 
 
 def redis_settings(url: str) -> dict:
-    """``CACHES`` and ``CHANNEL_LAYERS`` exactly as base.py builds them for ``REDIS_URL=url``."""
+    """``CACHES`` and ``CHANNEL_LAYERS`` as the settings build them for ``REDIS_URL=url``."""
     saved = os.environ.get("REDIS_URL")
     os.environ["REDIS_URL"] = url
     try:
-        namespace = runpy.run_path(str(BASE_SETTINGS), run_name="base_settings_for_redis")
+        # Run as a module of its package (its relative imports), afresh with this REDIS_URL.
+        namespace = runpy.run_module(SETTINGS_MODULE, run_name=f"{SETTINGS_MODULE}_for_redis")
     finally:
         if saved is None:
             del os.environ["REDIS_URL"]
