@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -282,7 +283,7 @@ def assignment_remind_overdue(*, assignment: Assignment, by: User) -> int:
                 f"A reminder from L&D: “{module.title}” was due on "
                 f"{assignment.due_date:%d %b %Y}. Your assigned modules are in My learning."
             ),
-            url=f"/learn/#reminder-{today.isoformat()}",
+            url=f"{reverse('courses:my_learning')}#reminder-{today.isoformat()}",
             once=True,
         ):
             sent += 1

@@ -1,5 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
+from notifications.selectors import notifications_unread_count
+
 
 def notifications(request):
     """The header's per-person extras: the viewer's unread notification count, and whether they
@@ -9,8 +11,6 @@ def notifications(request):
         return {}
 
     def count():
-        from notifications.selectors import notifications_unread_count
-
         return notifications_unread_count(user=user)
 
     return {

@@ -69,7 +69,8 @@ def assignments_due_notify(*, days: int = 3) -> int:
     for assignment in assignments.iterator():
         done = ModuleCompletion.objects.filter(module=assignment.module_id).values("user_id")
         module = assignment.module
-        when = "was due" if assignment.due_date < today else "is due"
+        due = assignment.due_date
+        when = "was due" if due < today else "is due"
         if assignment.user_id:
             people = User.objects.filter(pk=assignment.user_id, is_active=True)
         else:
@@ -80,7 +81,7 @@ def assignments_due_notify(*, days: int = 3) -> int:
                 user=person,
                 kind="assignment.due",
                 message=f"“{module.title}” {when} on {assignment.due_date:%d %b %Y}.",
-                url=f"{module.url or '/skills/'}#due-{assignment.due_date.isoformat()}",
+                url=f"{module.url or reverse('courses:my_learning')}#due-{due.isoformat()}",
                 once=True,
             ):
                 sent += 1

@@ -5,7 +5,10 @@ nothing of home (DESIGN.md's arrows point from home to them). Every handler only
 xAPI statements go to the outbox (sent after commit), notifications are single rows.
 """
 
+from django.urls import reverse
+
 from home.xapi import xapi_enabled, xapi_record
+from notifications.services import notification_send
 
 STEP_NAMES = {
     "challenges.FlagSubmission": "observe",
@@ -74,7 +77,7 @@ def field_report_logged(sender, instance, created, **kwargs) -> None:
         xapi_record(
             user=instance.reporter,
             verb="responded",
-            activity_url=f"/mentoring/reports/{instance.pk}/",
+            activity_url=reverse("mentoring:report", args=[instance.pk]),
             activity_name=f"Field report on “{instance.system.name}”",
             activity_type="feedback",
         )
@@ -85,7 +88,8 @@ def badge_earned(sender, instance, created, **kwargs) -> None:
         xapi_record(
             user=instance.user,
             verb="earned",
-            activity_url=f"/leaderboard/badges/{instance.badge_id}/",
+            # The badge's Open Badges class: the one address that names this badge.
+            activity_url=reverse("leaderboard:ob_badge", args=[instance.badge.slug]),
             activity_name=instance.badge.name,
             activity_type="badge",
         )
@@ -95,7 +99,6 @@ def correction_reviewed(sender, instance, created, **kwargs) -> None:
     """Tell a correction's author that a colleague reviewed it."""
     if not created:
         return
-    from notifications.services import notification_send
 
     correction = instance.correction
     challenge = instance.challenge

@@ -382,7 +382,7 @@ def payload_for_viewer(payload: dict, *, viewer_id: int, viewer_is_ld: bool) -> 
             "name": row["name"] if visible else ANONYMOUS,
             "points": row["points"],
             "me": me,
-            "url": f"/leaderboard/people/{row['uid']}/" if visible else "",
+            "url": reverse("leaderboard:person", args=[row["uid"]]) if visible else "",
         }
 
     top = [cut(row) for row in payload["top"]]

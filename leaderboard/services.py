@@ -12,9 +12,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from config.errors import ApplicationError as LeaderboardError
 from leaderboard.aggregates import aggregates_fold, fold_batch, standings_apply
 from leaderboard.models import Kudos, PointsAward, ScopeSettings
 from leaderboard.rebuild import scope_rebuild, standings_rebuild  # noqa: F401 (re-exported)
@@ -22,10 +24,6 @@ from leaderboard.selectors import SCOPES_CACHE_KEY
 from notifications.services import notification_send
 
 logger = logging.getLogger(__name__)
-
-
-class LeaderboardError(Exception):
-    """A refused leaderboard action; the message is a full sentence fit to show the user."""
 
 
 def _local_day_start(moment: datetime) -> datetime:
@@ -289,7 +287,7 @@ def kudos_give(*, giver: User, recipient: User, message: str) -> Kudos:
             user=recipient,
             kind="kudos",
             message=f"{giver.public_name} gave you kudos: {message[:200]}",
-            url=f"/leaderboard/people/{recipient.pk}/",
+            url=reverse("leaderboard:person", args=[recipient.pk]),
         )
     return kudos
 
