@@ -3,9 +3,11 @@
 Run:  .venv/bin/python bench/home_analytics.py [--employees 10000]
 Uses PostgreSQL when DATABASE_URL is set (point it at a scratch database), else a scratch SQLite
 file bench-home.sqlite3 (deleted first). Data: 40 teams, ten awards per employee over 12 weeks,
-two quiz attempts each on one lesson, a flag submission each on one challenge. Prints the median
-and 95th percentile of building every analytics table (all filters off, then one team) and of an
-employee's dashboard context, with the query count of each, for docs/performance.md.
+two quiz attempts each on one lesson, a flag submission each on one challenge, a correction from
+every fourth employee with four peer reviews each (so as many reviews as employees). Prints the
+median and 95th percentile of building every analytics table (all filters off, then one team),
+of the review table alone (Krippendorff's alpha over every review) and of an employee's dashboard
+context, with the query count of each, for docs/performance.md.
 """
 
 import argparse
@@ -41,6 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--samples", type=int, default=10)
+    parser.add_argument("--reviews-per-correction", type=int, default=4)
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -58,9 +61,9 @@ def main() -> None:
     from django.utils import timezone
 
     from accounts.models import Membership, Team, User
-    from challenges.models import FlagSubmission
+    from challenges.models import Correction, FlagSubmission, Review
     from courses.models import QuizAttempt
-    from home.analytics.selectors import Filters, analytics_tables
+    from home.analytics.selectors import Filters, analytics_tables, review_load
     from home.selectors import dashboard_context
     from leaderboard.models import PointsAward
     from tests.challenges.factories import make_challenge
@@ -127,11 +130,54 @@ def main() -> None:
         (FlagSubmission(user_id=uid, challenge=challenge, team=team_of[uid]) for uid in users),
         batch_size=5000,
     )
+    # Every fourth employee corrects the AI; each correction gets reviews from colleagues who
+    # mostly agree (a per-correction quality plus or minus one), as on a real team.
+    authors = users[::4]
+    Correction.objects.bulk_create(
+        (
+            Correction(
+                user_id=uid,
+                challenge=challenge,
+                team=team_of[uid],
+                text="A rewrite.",
+                rationale="Why.",
+                review_count=args.reviews_per_correction,
+            )
+            for uid in authors
+        ),
+        batch_size=5000,
+    )
+    corrections = list(Correction.objects.values_list("pk", "user_id"))
+    reviews = []
+    for n, (correction_id, author) in enumerate(corrections):
+        quality = rng.randint(2, 4)
+        for k in range(args.reviews_per_correction):
+            reviewer = users[(n * 7 + 1 + k * 13) % len(users)]
+            if reviewer == author:
+                reviewer = users[(n * 7 + 2 + k * 13) % len(users)]
+            scores = [min(5, max(1, quality + rng.choice((-1, 0, 0, 1)))) for _ in range(4)]
+            reviews.append(
+                Review(
+                    correction_id=correction_id,
+                    reviewer_id=reviewer,
+                    challenge=challenge,
+                    team=team_of[reviewer],
+                    accuracy=scores[0],
+                    tone=scores[1],
+                    completeness=scores[2],
+                    policy_fit=scores[3],
+                    agrees=rng.random() > 0.2,
+                )
+            )
+    Review.objects.bulk_create(reviews, batch_size=5000)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     seeded = time.perf_counter() - started
-    print(f"{connection.vendor}: seeded {args.employees} employees in {seeded:.1f} s")
+    print(
+        f"{connection.vendor}: seeded {args.employees} employees, {len(corrections)} corrections, "
+        f"{len(reviews)} reviews in {seeded:.1f} s"
+    )
 
     viewer = User.objects.get(pk=users[len(users) // 2])
     results = {
@@ -143,6 +189,9 @@ def main() -> None:
         ),
         "analytics, all tables, no filter": lambda: analytics_tables(Filters()),
         "analytics, all tables, one team": lambda: analytics_tables(Filters(team=teams[3])),
+        "analytics, review table (Krippendorff's alpha over every review)": lambda: review_load(
+            Filters()
+        ),
         "employee dashboard context": lambda: dashboard_context(viewer),
     }
     for label, fn in results.items():
