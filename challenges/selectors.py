@@ -8,7 +8,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from accounts.roles import REVIEWER, is_ld, user_roles
@@ -126,7 +136,7 @@ def challenge_page_context(*, challenge: ChallengePage, user) -> dict:
     }
     submission = (
         FlagSubmission.objects.filter(user=user, challenge=challenge)
-        .prefetch_related("flags__category")
+        .prefetch_related(Prefetch("flags", Flag.objects.select_related("category")))
         .first()
     )
     show_key = staff or submission is not None
