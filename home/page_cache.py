@@ -34,7 +34,9 @@ def _version() -> str:
 
 def forget_pages(sender=None, **kwargs) -> None:
     """Signal receiver: a page, a site or a view restriction changed; all routes are stale."""
-    if sender is None or issubclass(sender, (Page, Site, PageViewRestriction)):
+    if sender is None or (
+        isinstance(sender, type) and issubclass(sender, (Page, Site, PageViewRestriction))
+    ):
         cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None)
 
 
