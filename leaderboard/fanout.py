@@ -43,7 +43,8 @@ def local_watchers(scope: str) -> list[payloads.Watcher]:
 
 
 def build_tails(scope: str, watchers: list[payloads.Watcher]) -> dict[str, str]:
-    # Looked up through the module, so a benchmark can wrap it to count a batch's queries.
+    # Looked up through the module, so a test or benchmark can wrap it (imported here because
+    # consumers imports this module).
     from leaderboard import consumers
 
     return consumers._build_tails(scope, watchers)

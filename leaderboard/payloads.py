@@ -24,6 +24,7 @@ from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from leaderboard import broadcast, scopes, selectors, team_boards
 from leaderboard.models import ScopeSettings, Standing
 
@@ -117,8 +118,6 @@ class ScopeRead:
         return selectors.live_team_board(scope=self.scope, ranking=self.ranking)
 
     def live_users(self, user_ids) -> dict:
-        from accounts.models import User
-
         return User.objects.in_bulk(list(user_ids))
 
     def head(self, audience: str, *, version: int) -> dict:
