@@ -71,6 +71,11 @@ def _upsert(model, keys: list[str], rows: list[tuple], *, add: list[str], latest
         cursor.execute(sql, [value for row in rows for value in row])
 
 
+def _delete(rows) -> int:
+    """One DELETE statement (these rows have no relations and no delete signals to honour)."""
+    return rows._raw_delete(rows.db)
+
+
 def _frozen(live_scopes: list[str]) -> dict[str, datetime]:
     weeks = [scope for scope in live_scopes if scope.startswith("week-")]
     if not weeks:
@@ -208,9 +213,11 @@ def _fold_postgresql() -> int:
     if emptied:
         # A bucket whose last holder moved on (rows written by the statement above, so a
         # second statement; the check constraint keeps counts from going below zero).
-        ScoreBucket.objects.filter(
-            scope__in={s for s, _ in emptied}, points__in={p for _, p in emptied}, count=0
-        ).delete()
+        _delete(
+            ScoreBucket.objects.filter(
+                scope__in={s for s, _ in emptied}, points__in={p for _, p in emptied}, count=0
+            )
+        )
     return rows[0][0]
 
 
@@ -245,9 +252,11 @@ def _fold_portable() -> int:
                 "WHERE scope = %s AND points = %s",
                 [(n, scope, points) for scope, points, n in moves if n < 0],
             )
-        ScoreBucket.objects.filter(
-            scope__in={s for s, _ in emptied}, points__in={p for _, p in emptied}, count=0
-        ).delete()
+        _delete(
+            ScoreBucket.objects.filter(
+                scope__in={s for s, _ in emptied}, points__in={p for _, p in emptied}, count=0
+            )
+        )
     if teams:
         alive = set(Team.objects.filter(pk__in={t for _, t in teams}).values_list("pk", flat=True))
         _upsert(
@@ -261,7 +270,7 @@ def _fold_portable() -> int:
             add=["points", "members"],
             latest="reached_at",
         )
-    AggregateDelta.objects.filter(id__in=[row[0] for row in batch]).delete()
+    _delete(AggregateDelta.objects.filter(id__in=[row[0] for row in batch]))
     return len(batch)
 
 
@@ -302,4 +311,4 @@ def pending_drop(scope: str | None = None) -> None:
     pending = AggregateDelta.objects.all()
     if scope is not None:
         pending = pending.filter(scope=scope)
-    pending.delete()
+    _delete(pending)

@@ -12,7 +12,9 @@ def staff_hidden_unless_chosen(apps, schema_editor):
     User = apps.get_model("accounts", "User")
     User.objects.filter(show_on_leaderboards=False).update(leaderboard_choice_at=timezone.now())
     staff = Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name__in=STAFF_ROLES)
-    ids = User.objects.filter(staff, leaderboard_choice_at__isnull=True).values_list("pk")
+    ids = User.objects.filter(staff, leaderboard_choice_at__isnull=True).values_list(
+        "pk", flat=True
+    )
     User.objects.filter(pk__in=list(ids)).update(show_on_leaderboards=False)
 
 

@@ -1,0 +1,198 @@
+"""Ranks: a person's place on a board from the score histogram plus the ties ahead of them.
+
+A rank is 1 + the people with more points (the sum of the score buckets above) + the people
+with the same points who reached them earlier (an index range): a few indexed queries whatever
+the ledger's size. Privacy: users who opted out show as "Anonymous mentor" to everyone but
+themselves and L&D.
+"""
+
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+
+from leaderboard.models import (
+    ScoreBucket,
+    Standing,
+)
+
+ANONYMOUS = "Anonymous mentor"
+ORDER = ("-points", "reached_at", "user_id")
+
+
+def _ahead(points: int, reached_at, user_id: int) -> Q:
+    """Rows ahead of (points, reached_at, user_id) in board order."""
+    return (
+        Q(points__gt=points)
+        | Q(points=points, reached_at__lt=reached_at)
+        | Q(points=points, reached_at=reached_at, user_id__lt=user_id)
+    )
+
+
+def _tied_ahead(board, *, points, reached_at, user_id):
+    """Rows of ``board`` with the same score, reached earlier (or at once by a lower user id).
+
+    An index range on (scope, points, reached_at) that stops at the viewer's own entry, so it
+    reads only the ties ahead of them, however large the tie group is.
+    """
+    return board.filter(points=points, reached_at__lte=reached_at).exclude(
+        reached_at=reached_at, user_id__gte=user_id
+    )
+
+
+def _count(qs, field="*", function=Count):
+    # COUNT(*), not COUNT(id): PostgreSQL can then answer from the rank index alone
+    # (an index-only scan) instead of visiting the table for every row counted.
+    return Coalesce(
+        Subquery(qs.order_by().values("scope").annotate(n=function(field)).values("n")), Value(0)
+    )
+
+
+def standing_rank(*, scope: str, user) -> tuple[Standing | None, int | None]:
+    """The viewer's standing in ``scope`` and rank (1 + rows ahead), or (None, None).
+
+    One query: the sum of the score buckets above the viewer plus the ties reached earlier.
+    """
+    outer = {"scope": OuterRef("scope")}
+    higher = ScoreBucket.objects.filter(**outer, points__gt=OuterRef("points"))
+    tied = _tied_ahead(
+        Standing.objects.filter(**outer),
+        points=OuterRef("points"),
+        reached_at=OuterRef("reached_at"),
+        user_id=OuterRef("user_id"),
+    )
+    standing = (
+        Standing.objects.filter(scope=scope, user=user)
+        .select_related("user")
+        .annotate(higher=_count(higher, "count", Sum), tied=_count(tied))
+        .first()
+    )
+    if standing is None:
+        return None, None
+    return standing, standing.higher + standing.tied + 1
+
+
+def _watchers(scope: str, user_ids) -> list[tuple[int, int, object, int]]:
+    """(user_id, points, reached_at, ties ahead) of each of ``user_ids`` on the board: one query."""
+    tied = _tied_ahead(
+        Standing.objects.filter(scope=OuterRef("scope")),
+        points=OuterRef("points"),
+        reached_at=OuterRef("reached_at"),
+        user_id=OuterRef("user_id"),
+    )
+    return list(
+        Standing.objects.filter(scope=scope, user_id__in=list(user_ids))
+        .annotate(tied=_count(tied))
+        .values_list("user_id", "points", "reached_at", "tied")
+    )
+
+
+def _higher_counts(scope: str, scores) -> dict[int, int]:
+    """{score: users with a higher score} for several scores, from one read of the histogram.
+
+    Reads only the buckets above the lowest of ``scores`` (one per distinct score, far fewer
+    than users) and sums them from the top down.
+    """
+    if not scores:
+        return {}
+    buckets = ScoreBucket.objects.filter(scope=scope, points__gt=min(scores)).order_by("-points")
+    wanted = sorted(set(scores), reverse=True)
+    result = {}
+    above = 0
+    i = 0
+    for points, count in buckets.values_list("points", "count"):
+        while i < len(wanted) and wanted[i] >= points:
+            result[wanted[i]] = above
+            i += 1
+        above += count
+    for score in wanted[i:]:
+        result[score] = above
+    return result
+
+
+def rank_map(*, scope: str, user_ids) -> dict[int, tuple[int, int]]:
+    """{user_id: (rank, points)} for several users in two queries, however many they are."""
+    if not user_ids:
+        return {}
+    rows = _watchers(scope, user_ids)
+    higher = _higher_counts(scope, [points for _, points, _, _ in rows])
+    return {uid: (higher[points] + tied + 1, points) for uid, points, _, tied in rows}
+
+
+def board_top(*, scope: str, limit: int) -> list[Standing]:
+    return list(
+        Standing.objects.filter(scope=scope).select_related("user").order_by(*ORDER)[:limit]
+    )
+
+
+def board_near(*, scope: str, standing: Standing, rank: int, reach: int = 5) -> list[dict]:
+    """The ``reach`` rows above and below ``standing`` (keyset reads along the rank index)."""
+    ahead_q = _ahead(standing.points, standing.reached_at, standing.user_id)
+    board = Standing.objects.filter(scope=scope).select_related("user")
+    above = list(board.filter(ahead_q).order_by("points", "-reached_at", "-user_id")[:reach])
+    below = list(board.exclude(ahead_q).exclude(pk=standing.pk).order_by(*ORDER)[:reach])
+    above.reverse()
+    rows = [(rank - len(above) + i, s) for i, s in enumerate(above)]
+    rows.append((rank, standing))
+    rows += [(rank + 1 + i, s) for i, s in enumerate(below)]
+    return rows
+
+
+def _neighbour_reads(board, *, points: int, reached_at, user_id: int, reach: int) -> list:
+    """Four keyset reads along the rank index: the nearest ``reach`` rows on each side of a
+    user, split where the index order changes direction (ties vs. other scores)."""
+    return [
+        _tied_ahead(board, points=points, reached_at=reached_at, user_id=user_id).order_by(
+            "-reached_at", "-user_id"
+        ),
+        board.filter(points__gt=points).order_by("points", "-reached_at", "-user_id"),
+        board.filter(points=points, reached_at__gte=reached_at)
+        .exclude(reached_at=reached_at, user_id__lte=user_id)
+        .order_by("reached_at", "user_id"),
+        board.filter(points__lt=points).order_by(*ORDER),
+    ]
+
+
+def near_map(*, scope: str, ranks: dict[int, int], reach: int = 5) -> dict[int, list]:
+    """{user_id: [(rank, standing), ...]}: each user's ``reach`` rows above and below, and theirs.
+
+    ``ranks`` ({user_id: rank}) comes from ``rank_map``. Two queries for any number of users:
+    their standings, then one UNION ALL of small keyset reads (what ``board_near`` does for one
+    viewer) that fetches every neighbour at once. The union holds each user's true neighbours,
+    so in board order the rows next to a user in it are the rows next to them on the board.
+    """
+    if not ranks:
+        return {}
+    board = Standing.objects.filter(scope=scope)
+    watchers = board.filter(user_id__in=list(ranks)).values_list("user_id", "points", "reached_at")
+    reads = [board.filter(user_id__in=list(ranks))]
+    for user_id, points, reached_at in watchers:
+        reads += [
+            qs[:reach]
+            for qs in _neighbour_reads(
+                board, points=points, reached_at=reached_at, user_id=user_id, reach=reach
+            )
+        ]
+    parts, params = [], []
+    for i, qs in enumerate(reads):
+        sql, part_params = qs.values("pk").query.sql_with_params()
+        # Wrapped, because SQLite allows ORDER BY/LIMIT only in a subquery of a compound.
+        parts.append(f"SELECT * FROM ({sql}) AS near_{i}")  # noqa: S608 - ORM-built SQL
+        params.extend(part_params)
+    union = RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611 - ORM-built, bound params
+    rows = sorted(
+        Standing.objects.filter(pk__in=union).select_related("user"),
+        key=lambda s: (-s.points, s.reached_at, s.user_id),
+    )
+    position = {s.user_id: i for i, s in enumerate(rows)}
+    result = {}
+    for user_id, rank in ranks.items():
+        if user_id not in position:
+            continue
+        i = position[user_id]
+        above, below = rows[max(0, i - reach) : i], rows[i + 1 : i + 1 + reach]
+        result[user_id] = (
+            [(rank - len(above) + k, s) for k, s in enumerate(above)]
+            + [(rank, rows[i])]
+            + [(rank + 1 + k, s) for k, s in enumerate(below)]
+        )
+    return result
