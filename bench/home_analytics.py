@@ -63,7 +63,9 @@ def main() -> None:
     from accounts.models import Membership, Team, User
     from challenges.models import Correction, FlagSubmission, Review
     from courses.models import QuizAttempt
-    from home.analytics.selectors import Filters, analytics_tables, review_load
+    from home.analytics.filters import Filters
+    from home.analytics.loop import review_load
+    from home.analytics.selectors import analytics_tables
     from home.selectors import dashboard_context
     from leaderboard.models import PointsAward
     from tests.challenges.factories import make_challenge

@@ -5,7 +5,7 @@ from django import forms
 from accounts.models import Team
 from accounts.onboarding import COLUMNS
 from courses.models import Skill
-from home.analytics.selectors import Filters
+from home.analytics.filters import Filters
 
 
 class InsightsFilterForm(forms.Form):

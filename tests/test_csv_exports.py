@@ -12,6 +12,7 @@ import pytest
 
 from accounts import roles
 from config.csv_export import FORMULA_STARTS, csv_cell, csv_cell_unescape
+from home.analytics.filters import Filters
 from home.analytics.selectors import TABLES
 from leaderboard.services import points_award
 from tests.accounts.factories import TeamFactory, UserFactory
@@ -113,8 +114,6 @@ SLUGS = [
 
 
 def test_every_analytics_table_is_checked_below(db):
-    from home.analytics.selectors import Filters
-
     assert [build(Filters()).slug for build in TABLES] == SLUGS
 
 

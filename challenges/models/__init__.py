@@ -3,13 +3,23 @@
 - ``taxonomy``: the flaw categories (an editable snippet).
 - ``pages``: the Wagtail pages an L&D author writes (challenges with their answer keys and the
   sample AI's scripted behaviours).
-- ``records``: what employees produce in the five steps of the mentoring loop, plus drafts.
+- ``records``: what employees produce in the steps of the mentoring loop, plus drafts; the
+  shared ``StepRecord`` base.
+- ``evaluation``: the Test step (test cases, judgements, blind spots found) and the runs of a
+  challenge's evaluation suite.
 - ``weeks``: challenge weeks, the time-boxed team competitions.
 
 Every record links its user, its challenge and ``created_at`` so challenge weeks can count it and
 the corpus export can ship it.
 """
 
+from challenges.models.evaluation import (
+    BlindSpotDiscovery,
+    EvalResult,
+    EvalRun,
+    TestCase,
+    TestJudgement,
+)
 from challenges.models.pages import (
     Behaviour,
     ChallengeIndexPage,
@@ -17,20 +27,15 @@ from challenges.models.pages import (
     Flaw,
 )
 from challenges.models.records import (
-    BlindSpotDiscovery,
     ContextNote,
     Correction,
     Criterion,
     Draft,
     Endorsement,
-    EvalResult,
-    EvalRun,
     Flag,
     FlagSubmission,
     Reflection,
     Review,
-    TestCase,
-    TestJudgement,
     Upvote,
 )
 from challenges.models.taxonomy import FlawCategory

@@ -1,54 +1,18 @@
-"""Analytics reads. Every table is a handful of aggregate queries, whatever the head count."""
-
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+"""Analytics reads: participation, points and learning tables, and the list of tables the
+analytics page shows (the challenge-loop tables are in ``loop``). Every table is a handful of
+aggregate queries, whatever the head count.
+"""
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
-from django.utils import timezone
 
-from accounts.models import Membership, Team, User
-from challenges.models import Flag, FlagSubmission, Flaw, Review, TestCase
+from accounts.models import Membership, Team
 from courses.models import LessonPage, ModuleCompletion, QuizAttempt, SkillModulePage
 from courses.selectors import assignment_reports
-from home.analytics.stats import krippendorff_alpha
+from home.analytics.filters import Filters, window
+from home.analytics.loop import ai_failures_found, flaw_categories_missed, review_load
 from home.analytics.tables import Table
 from leaderboard.kinds import kind_label
-from leaderboard.models import PointsAward
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the L&D Manager narrowed the analytics to."""
-
-    team: Team | None = None
-    skill: str = ""
-    start: date | None = None
-    end: date | None = None
-
-    @property
-    def start_at(self) -> datetime | None:
-        if self.start is None:
-            return None
-        return timezone.make_aware(datetime.combine(self.start, time.min))
-
-    @property
-    def end_before(self) -> datetime | None:
-        if self.end is None:
-            return None
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
-
-    def awards(self):
-        awards = PointsAward.objects.all()
-        if self.team is not None:
-            awards = awards.filter(team=self.team)
-        if self.skill:
-            awards = awards.filter(skill=self.skill)
-        if self.start_at:
-            awards = awards.filter(created_at__gte=self.start_at)
-        if self.end_before:
-            awards = awards.filter(created_at__lt=self.end_before)
-        return awards
 
 
 def participation_by_team(filters: Filters) -> Table:
@@ -130,28 +94,10 @@ def points_by_kind(filters: Filters) -> Table:
     )
 
 
-def _window(qs, filters: Filters, field: str = "created_at"):
-    if filters.start_at:
-        qs = qs.filter(**{f"{field}__gte": filters.start_at})
-    if filters.end_before:
-        qs = qs.filter(**{f"{field}__lt": filters.end_before})
-    return qs
-
-
-def _challenge_records(qs, filters: Filters):
-    """A loop-record queryset narrowed by period, the author's team and the challenge's skill."""
-    qs = _window(qs, filters)
-    if filters.team is not None:
-        qs = qs.filter(team=filters.team)
-    if filters.skill:
-        qs = qs.filter(challenge__skills__slug=filters.skill)
-    return qs
-
-
 def module_completion_by_team(filters: Filters) -> Table:
     """Per team and module: how many current members have completed it."""
 
-    completions = _window(
+    completions = window(
         ModuleCompletion.objects.filter(user__memberships__ended_at__isnull=True),
         filters,
         "completed_at",
@@ -236,7 +182,7 @@ MAX_QUESTIONS = 12
 def quiz_questions_failed(filters: Filters) -> Table:
     """Quiz questions answered wrongly most often (per attempt), with the question text."""
 
-    attempts = _window(QuizAttempt.objects.all(), filters)
+    attempts = window(QuizAttempt.objects.all(), filters)
     if filters.team is not None:
         attempts = attempts.filter(
             user__memberships__team=filters.team, user__memberships__ended_at__isnull=True
@@ -289,119 +235,6 @@ def quiz_questions_failed(filters: Filters) -> Table:
         rows=rows[:30],
         chart_label=1,
         chart_value=4,
-    )
-
-
-def flaw_categories_missed(filters: Filters) -> Table:
-    """Per flaw category: how often employees' flag submissions missed a known flaw of it."""
-
-    submissions = _challenge_records(FlagSubmission.objects.all(), filters)
-    per_challenge = dict(
-        submissions.values_list("challenge").annotate(n=Count("id", distinct=True))
-    )
-    opportunities: dict[str, int] = {}
-    names: dict[str, str] = {}
-    flaws = Flaw.objects.filter(page__in=per_challenge).values_list(
-        "pk", "page", "category__slug", "category__name"
-    )
-    flaw_category = {}
-    for flaw_id, page_id, slug, name in flaws:
-        opportunities[slug] = opportunities.get(slug, 0) + per_challenge[page_id]
-        names[slug] = name
-        flaw_category[flaw_id] = slug
-    found: dict[str, int] = {}
-    for flaw_id, n in (
-        Flag.objects.filter(submission__in=submissions, matched_flaw__isnull=False)
-        .values_list("matched_flaw")
-        .annotate(n=Count("submission", distinct=True))
-    ):
-        slug = flaw_category.get(flaw_id)
-        if slug:
-            found[slug] = found.get(slug, 0) + n
-    rows = []
-    for slug, total in opportunities.items():
-        missed = max(total - found.get(slug, 0), 0)
-        rows.append([names[slug], total, missed, round(100 * missed / total, 1) if total else 0.0])
-    rows.sort(key=lambda row: -row[3])
-    return Table(
-        slug="flaws-missed",
-        title="Flaw categories most often missed",
-        sheet_title="Flaws most often missed",
-        columns=["Category", "Chances to spot", "Missed", "Missed %"],
-        rows=rows,
-        description="Each known flaw in a challenge's answer key, once per flag submission.",
-        chart_value=3,
-    )
-
-
-def ai_failures_found(filters: Filters) -> Table:
-    """Where test cases found the AI failing: blind spots per challenge and scripted weakness."""
-
-    cases = _challenge_records(TestCase.objects.all(), filters)
-    rows = [
-        [
-            row["challenge__title"],
-            row["behaviour__note"] or row["behaviour__probe"] or "Unscripted input",
-            row["cases"],
-            row["blind"],
-        ]
-        for row in cases.values("challenge__title", "behaviour__note", "behaviour__probe")
-        .annotate(cases=Count("id"), blind=Count("id", filter=Q(status=TestCase.BLIND_SPOT)))
-        .order_by("-blind", "-cases")[:50]
-    ]
-    return Table(
-        slug="ai-failures",
-        title="AI failures found by test cases",
-        sheet_title="AI failures found",
-        columns=["Challenge", "Weakness probed", "Test cases", "Blind spots confirmed"],
-        rows=rows,
-        chart_value=3,
-    )
-
-
-def review_load(filters: Filters) -> Table:
-    """Reviews given per reviewer, agreement with consensus, and Krippendorff's alpha overall."""
-
-    reviews = _challenge_records(Review.objects.all(), filters)
-    per_reviewer = list(
-        reviews.values("reviewer")
-        .annotate(
-            n=Count("id"),
-            agreed=Count("id", filter=Q(agrees=True)),
-            judged=Count("id", filter=Q(agrees__isnull=False)),
-        )
-        .order_by("-n")[:100]
-    )
-
-    people = User.objects.in_bulk([r["reviewer"] for r in per_reviewer])
-    rows = [
-        [
-            people[r["reviewer"]].public_name if r["reviewer"] in people else "?",
-            r["n"],
-            round(100 * r["agreed"] / r["judged"], 1) if r["judged"] else None,
-        ]
-        for r in per_reviewer
-    ]
-    units: dict[tuple[int, str], list[float]] = {}
-    for values in reviews.values_list(
-        "correction", "accuracy", "tone", "completeness", "policy_fit"
-    ).iterator(chunk_size=5000):
-        for criterion, score in zip(Review.CRITERIA, values[1:], strict=True):
-            units.setdefault((values[0], criterion), []).append(score)
-    alpha = krippendorff_alpha(units)
-    description = (
-        f"Krippendorff's alpha (interval) on rubric scores: {alpha:.3f}."
-        if alpha is not None
-        else "Krippendorff's alpha needs at least two reviews of the same correction."
-    )
-    return Table(
-        slug="review-load",
-        title="Review load and reviewer agreement",
-        sheet_title="Review load and agreement",
-        columns=["Reviewer", "Reviews given", "Agrees with consensus %"],
-        rows=rows,
-        description=description,
-        chart_value=1,
     )
 
 
