@@ -3,6 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
+from wagtail.models import ReferenceIndex
 
 from accounts import roles
 from accounts.models import Team, User
@@ -73,5 +74,8 @@ def seed(*, stdout) -> None:
         team = teams[team_slug]
         if team.line_manager_id is None:
             team.line_manager = User.objects.get(email=email)
-            team.save(update_fields=["line_manager"])
+            team.save()
+            # Index the new reference now, as a later save of the team would (the index update
+            # a save queues may not have run yet), so a second run finds nothing to add.
+            ReferenceIndex.create_or_update_for_object(team)
     stdout.write(f"Accounts: {len(TEAMS)} teams, {len(DEMO_USERS)} demo users.")
