@@ -165,6 +165,7 @@ def test_the_list_costs_the_same_queries_for_many_challenges_and_people(client, 
             FlagSubmission.objects.create(user=user, challenge=challenge, score=1, points=10)
             CorrectionFactory(user=user, challenge=challenge)
             ReflectionFactory(user=user, challenge=challenge)
+    queries()  # publishing pages cleared the page-route cache: warm it again
     assert queries() == few
     assert few <= 18
 
