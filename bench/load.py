@@ -18,11 +18,14 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import wait_healthy  # noqa: E402
+
 BIN = Path(sys.executable).parent
 
 
@@ -187,18 +190,6 @@ def main() -> int:
     ok = locust.returncode == 0 and check.returncode == 0 and five_xx == 0 and tracebacks == 0
     print("LOAD RUN", "PASSED" if ok else "FAILED", f"(report in {args.out / 'report.md'})")
     return 0 if ok else 1
-
-
-def wait_healthy(host: str) -> None:
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{host}/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"{host} did not become healthy within 60 s")
 
 
 def count_5xx(out: Path) -> int:

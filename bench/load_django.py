@@ -33,6 +33,7 @@ from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
 from accounts import roles  # noqa: E402
 from accounts.models import Team, User  # noqa: E402
 from accounts.services import membership_set  # noqa: E402
+from bench.common import aggregates_snapshot  # noqa: E402
 from challenges.models import ChallengePage, ContextNote, Correction, Reflection, Review  # noqa: E402
 from challenges.models import TestCase as TestCaseRecord  # noqa: E402
 from courses.models import LessonPage, LessonProgress, QuizAttempt  # noqa: E402
@@ -40,9 +41,6 @@ from leaderboard.models import (  # noqa: E402
     AggregateDelta,
     Kudos,
     PointsAward,
-    ScoreBucket,
-    Standing,
-    TeamStanding,
 )
 
 LOAD_DOMAIN = "load.apprentice.example"
@@ -93,20 +91,6 @@ def prepare(count: int, out: Path) -> None:
     }
     out.write_text(json.dumps(plan))
     print(f"{len(users)} employees, {len(lessons)} lessons, {len(challenges)} challenges")
-
-
-def _aggregates():
-    return {
-        "standings": sorted(
-            Standing.objects.values_list("scope", "user_id", "points", "reached_at")
-        ),
-        "team_standings": sorted(
-            TeamStanding.objects.values_list("scope", "team_id", "points", "members", "reached_at")
-        ),
-        "score_buckets": sorted(
-            ScoreBucket.objects.filter(count__gt=0).values_list("scope", "points", "count")
-        ),
-    }
 
 
 def check(log: Path, out: Path, since: datetime | None = None) -> bool:
@@ -163,9 +147,9 @@ def check(log: Path, out: Path, since: datetime | None = None) -> bool:
     result["pending_deltas"] = AggregateDelta.objects.count()
     if result["pending_deltas"]:
         result["problems"].append({"kind": "fold", "pending_deltas": result["pending_deltas"]})
-    before = _aggregates()
+    before = aggregates_snapshot()
     call_command("standings_rebuild")
-    after = _aggregates()
+    after = aggregates_snapshot()
     result["consistency"] = {}
     for name in before:
         differ = len(set(before[name]) ^ set(after[name]))

@@ -29,10 +29,13 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import wait_healthy  # noqa: E402
+
 BIN = Path(sys.executable).parent
 BARE = "/bench/bare/"
 BUDGET = 0.40
@@ -185,7 +188,7 @@ def start_workers(ports: list[str], out: Path) -> list:
         command = [BIN / "daphne", "-b", "127.0.0.1", "-p", port, "config.asgi:application"]
         workers.append((subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log), log))  # noqa: S603
     for port in ports:
-        _wait_healthy(f"http://127.0.0.1:{port}")
+        wait_healthy(f"http://127.0.0.1:{port}", 90)
     return workers
 
 
@@ -197,18 +200,6 @@ def stop_workers(workers: list) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
-
-
-def _wait_healthy(host: str) -> None:
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{host}/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"{host} did not become healthy within 90 s")
 
 
 def main() -> int:

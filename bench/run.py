@@ -28,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import ledger_top, section_write  # noqa: E402
+
 DOC = ROOT / "docs" / "performance.md"
 REFERENCE = "ledger aggregation: top 20 summed from the ledger (reference)"
 
@@ -50,7 +53,6 @@ def scale_suite(args) -> tuple[str, list[tuple[str, str, float, float]]]:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.db.models import Sum
 
     from home import scale
     from leaderboard import selectors
@@ -92,13 +94,6 @@ def scale_suite(args) -> tuple[str, list[tuple[str, str, float, float]]]:
     rng = random.Random(3)
     ids = list(Standing.objects.filter(scope="all").values_list("user_id", flat=True))
     watchers = rng.sample(ids, min(100, len(ids)))
-
-    def ledger_top():
-        list(
-            PointsAward.objects.values("user_id")
-            .annotate(total=Sum("amount"))
-            .order_by("-total", "user_id")[:20]
-        )
 
     reads = {
         REFERENCE: ledger_top,
@@ -166,13 +161,7 @@ def machine(vendor: str) -> str:
 
 def write_section(vendor: str, text: str) -> None:
     begin, end = f"<!-- bench/run.py {vendor}: begin -->", f"<!-- bench/run.py {vendor}: end -->"
-    doc = DOC.read_text()
-    block = f"{begin}\n{text}\n{end}"
-    if begin in doc and end in doc:
-        doc = doc[: doc.index(begin)] + block + doc[doc.index(end) + len(end) :]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(doc)
+    section_write(DOC, begin, end, text)
 
 
 def main() -> None:

@@ -12,11 +12,11 @@ import time
 
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection, connections, transaction
-from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
+from bench.common import aggregates_snapshot, ledger_top, processes_stop
 from challenges.models import ChallengeWeek
 from home import scale
 from leaderboard import selectors, services
@@ -70,13 +70,6 @@ def reads(samples: int) -> dict[str, list[float]]:
     rng = random.Random(5)
     ids = list(Standing.objects.filter(scope="all").values_list("user_id", flat=True))
     watchers = rng.sample(ids, min(100, len(ids)))
-
-    def ledger_top():
-        list(
-            PointsAward.objects.values("user_id")
-            .annotate(total=Sum("amount"))
-            .order_by("-total", "user_id")[:20]
-        )
 
     def top_and_rank():
         selectors.board_top(scope="all", limit=20)
@@ -233,13 +226,7 @@ def concurrent_writers(*, writers: int, processes: int, seconds: float, user_ids
         for _ in procs:
             results.extend(queue.get(timeout=seconds + 600))
     finally:
-        for proc in procs:
-            if proc.is_alive():
-                proc.terminate()
-            proc.join(5)
-            if proc.is_alive():
-                proc.kill()
-                proc.join(5)
+        processes_stop(procs)
     # Throughput counts the awards that finished inside the window.
     done = [r for r in results if r[2] and r[0] + r[1] <= start_at + seconds]
     new = sum(1 for r in results if r[2])
@@ -273,32 +260,12 @@ def fold_pending() -> str:
     return "aggregates_fold"
 
 
-def _own_aggregates() -> dict:
-    from leaderboard.models import ScoreBucket, TeamStanding
-
-    return {
-        "standings": sorted(
-            Standing.objects.values_list("scope", "user_id", "points", "reached_at")
-        ),
-        "team_standings": sorted(
-            TeamStanding.objects.values_list("scope", "team_id", "points", "members", "reached_at")
-        ),
-        "score_buckets": sorted(
-            ScoreBucket.objects.filter(count__gt=0).values_list("scope", "points", "count")
-        ),
-    }
-
-
 def consistency() -> dict:
     """After the writers: exactly once, and every aggregate equal to ``standings_rebuild``'s.
 
     The comparison is the load run's check (``bench/load_django.py``): snapshot, rebuild,
     snapshot, compare.
     """
-    try:
-        from bench.load_django import _aggregates
-    except ImportError:  # the same three reads, should that module stop importing
-        _aggregates = _own_aggregates
 
     folded = fold_pending()
     ledger = PointsAward.objects.filter(source_key__startswith=f"{SOURCE}:").count()
@@ -314,9 +281,9 @@ def consistency() -> dict:
         left = AggregateDelta.objects.count()
     except ImportError:
         left = None
-    before = _aggregates()
+    before = aggregates_snapshot()
     services.standings_rebuild()
-    after = _aggregates()
+    after = aggregates_snapshot()
     differ = {name: len(set(before[name]) ^ set(after[name])) for name in before}
     return {
         "folded_with": folded,

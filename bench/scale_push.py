@@ -20,6 +20,8 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 
+from bench.common import processes_stop
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # As `make serve` (the Makefile's DAPHNE_OPTIONS and listen backlog).
@@ -282,13 +284,7 @@ class Clients:
         return records
 
     def __exit__(self, *exc):
-        for proc in self.procs:
-            if proc.is_alive():
-                proc.terminate()
-            proc.join(5)
-            if proc.is_alive():
-                proc.kill()
-                proc.join(5)
+        processes_stop(self.procs)
         return False
 
 

@@ -9,6 +9,8 @@ import re
 import statistics
 from pathlib import Path
 
+from bench.common import section_write
+
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 RUN_MARKERS = ("<!-- bench/scale.py run: begin -->", "<!-- bench/scale.py run: end -->")
 SIZES_MARKERS = ("<!-- bench/scale.py sizes: begin -->", "<!-- bench/scale.py sizes: end -->")
@@ -352,11 +354,4 @@ def scale_table(results: list[dict]) -> str:
 
 
 def write_section(markers: tuple[str, str], text: str) -> None:
-    begin, end = markers
-    doc = DOC.read_text()
-    block = f"{begin}\n{text}\n{end}"
-    if begin in doc and end in doc:
-        doc = doc[: doc.index(begin)] + block + doc[doc.index(end) + len(end) :]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(doc)
+    section_write(DOC, *markers, text)

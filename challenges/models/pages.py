@@ -10,7 +10,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from challenges.admin_forms import ChallengePageForm
-from courses.models.pages import COVER_HELP
+from courses.models.pages import cover_image_field
 
 STEPS = ["observe", "correct", "context", "test", "reflect"]
 
@@ -68,14 +68,7 @@ class ChallengePage(Page):
         help_text="The company AI system this challenge is about: the Test step asks it.",
     )
     skills = ParentalManyToManyField("courses.Skill", blank=True, related_name="challenges")
-    cover_image = models.ForeignKey(
-        "wagtailimages.Image",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=COVER_HELP.format(what="challenge"),
-    )
+    cover_image = cover_image_field("challenge")
     difficulty = models.PositiveSmallIntegerField(choices=DIFFICULTY_CHOICES, default=1)
     points = models.PositiveSmallIntegerField(
         default=100,

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 
 from challenges.services.drafts import draft_discard
-from config.errors import ApplicationError
+from config.errors import ApplicationError, check_length
 
 # Points (beyond the challenge's own ``points``, which rewards Observe and Correct).
 REVIEW_POINTS = 10
@@ -37,19 +37,6 @@ def primary_skill(challenge) -> str:
 def require_open(challenge, step: str) -> None:
     if not getattr(challenge, f"open_{step}"):
         raise ApplicationError(f"The {step.title()} step of this challenge is closed.")
-
-
-def check_length(value: str, *, label: str, minimum: int, maximum: int) -> str:
-    value = (value or "").strip()
-    if len(value) < minimum:
-        if not value:
-            raise ApplicationError(f"{label} is required.")
-        raise ApplicationError(f"{label} is too short: write at least {minimum} characters.")
-    if len(value) > maximum:
-        raise ApplicationError(
-            f"{label} is too long: {len(value)} characters, the limit is {maximum}."
-        )
-    return value
 
 
 def length_errors(*fields: tuple[str, str, int, int]) -> list[str]:

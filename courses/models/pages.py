@@ -15,6 +15,18 @@ COVER_HELP = (
 )
 
 
+def cover_image_field(what: str) -> models.ForeignKey:
+    """The optional cover image of a module or a challenge (its description is the alt text)."""
+    return models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=COVER_HELP.format(what=what),
+    )
+
+
 class SignedInPage:
     """A page mixin: only signed-in people see the page; others sign in and come back to it.
     (Challenge pages can use it too: challenges may import courses.)"""
@@ -68,14 +80,7 @@ class SkillModulePage(Page):
     completion_points = models.PositiveSmallIntegerField(
         default=50, help_text="Points for completing every lesson of this module."
     )
-    cover_image = models.ForeignKey(
-        "wagtailimages.Image",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=COVER_HELP.format(what="module"),
-    )
+    cover_image = cover_image_field("module")
 
     content_panels = [
         *Page.content_panels,

@@ -188,4 +188,3 @@ class Kudos(models.Model):
 
     def __str__(self) -> str:
         return f"Kudos from {self.giver_id} to {self.recipient_id}"
-

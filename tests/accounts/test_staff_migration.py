@@ -7,7 +7,9 @@ from django.apps import apps
 
 from tests.accounts.factories import UserFactory
 
-migration = importlib.import_module("accounts.migrations.0005_user_leaderboard_choice_invitation_sent")
+migration = importlib.import_module(
+    "accounts.migrations.0005_user_leaderboard_choice_invitation_sent"
+)
 
 
 @pytest.mark.django_db
