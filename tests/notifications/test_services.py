@@ -7,8 +7,8 @@ from unittest import mock
 import pytest
 
 from leaderboard import badges as leaderboard_badges
-from leaderboard import services as leaderboard_services
 from leaderboard.badges import badge_grant
+from leaderboard.services import kudos as kudos_services
 from leaderboard.services import kudos_give
 from notifications import services
 from notifications.models import Notification
@@ -59,7 +59,7 @@ def test_a_badge_notifies_through_the_service():
 def test_kudos_notify_through_the_service():
     giver, recipient = UserFactory(), UserFactory()
     with mock.patch.object(
-        leaderboard_services, "notification_send", wraps=services.notification_send
+        kudos_services, "notification_send", wraps=services.notification_send
     ) as send:
         kudos_give(giver=giver, recipient=recipient, message="Sharp eye on the refund rule")
     send.assert_called_once()

@@ -1,27 +1,19 @@
-"""Writes with rules for the leaderboard: the one writer of the points ledger, and recognition.
-
-Courses and challenges award points only through :func:`points_award`. Standings are updated in
-the same transaction as the award; announcements and badge checks run after commit.
-"""
+"""The one writer of the points ledger: awards (once per source, capped, standings moved in the
+same transaction, announcements and badges after commit), revocations and manual awards."""
 
 import logging
 from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from config.errors import ApplicationError as LeaderboardError
 from leaderboard.aggregates import aggregates_fold, fold_batch, standings_apply
-from leaderboard.models import Kudos, PointsAward, ScopeSettings
-from leaderboard.rebuild import scope_rebuild, standings_rebuild  # noqa: F401 (re-exported)
-from leaderboard.selectors import SCOPES_CACHE_KEY
-from notifications.services import notification_send
+from leaderboard.models import PointsAward
 
 logger = logging.getLogger(__name__)
 
@@ -202,97 +194,3 @@ def manual_award(
     )
     assert award is not None  # manual awards have no cap and no owner  # noqa: S101
     return award
-
-
-@transaction.atomic
-def week_configure(
-    *,
-    week_id: int,
-    title: str = "",
-    team_ranking: str = ScopeSettings.TOTAL,
-    frozen_at: datetime | None = None,
-    final: bool = False,
-) -> ScopeSettings:
-    """The hook for ``challenges``: name a week's board, choose its team ranking, freeze it.
-
-    Freezing (``frozen_at``, which may lie ahead) keeps the public board as it stood then while
-    later awards still enter the ledger. Unfreezing or moving the freeze time rebuilds the
-    week's rows. ``final`` says the week is over: its board is final and week-placement badges
-    are awarded from it (once per person and badge, so repeating this is harmless).
-    """
-    if team_ranking not in {ScopeSettings.TOTAL, ScopeSettings.AVERAGE}:
-        raise LeaderboardError("Team ranking must be “total” or “average”.")
-    scope = f"week-{int(week_id)}"
-    config, _ = ScopeSettings.objects.get_or_create(scope=scope)
-    refreeze = config.frozen_at != frozen_at
-    config.title = title
-    config.team_ranking = team_ranking
-    config.frozen_at = frozen_at
-    config.save()
-    # A new or renamed week shows in the boards' navigation at once.
-    transaction.on_commit(partial(cache.delete, SCOPES_CACHE_KEY))
-    if refreeze:
-        scope_rebuild(scope, frozen_at=frozen_at)
-        transaction.on_commit(partial(_announce_quietly, [scope]))
-    if final:
-        from leaderboard.badges import week_placement_badges_award
-
-        transaction.on_commit(partial(week_placement_badges_award, scope=scope))
-    return config
-
-
-def _announce_quietly(moved: list[str]) -> None:
-    from leaderboard import broadcast
-
-    try:
-        broadcast.announce(moved)
-    except Exception:
-        logger.exception("Could not announce leaderboard scopes %s", moved)
-
-
-def kudos_give(*, giver: User, recipient: User, message: str) -> Kudos:
-    """``giver`` thanks ``recipient`` with a short message, from a weekly budget; earns points.
-
-    Refused (LeaderboardError) for oneself, an empty or over-long message, an inactive
-    recipient, or when this week's budget is spent. The budget is counted from the database
-    under a lock on the giver's row, so parallel requests cannot overspend it.
-    """
-    message = (message or "").strip()
-    if recipient.pk == giver.pk:
-        raise LeaderboardError("You cannot give kudos to yourself.")
-    if not recipient.is_active:
-        raise LeaderboardError("This colleague's account is no longer active.")
-    if not message:
-        raise LeaderboardError("Write a short message to say what the kudos are for.")
-    if len(message) > 280:
-        raise LeaderboardError("Keep the kudos message to 280 characters or fewer.")
-    budget = settings.LEADERBOARD_KUDOS_WEEKLY_BUDGET
-    with transaction.atomic():
-        users_lock([giver.pk, recipient.pk])
-        week_start = kudos_week_start()
-        given = Kudos.objects.filter(giver=giver, created_at__gte=week_start).count()
-        if given >= budget:
-            raise LeaderboardError(
-                f"You have given all {budget} kudos of your weekly budget. It renews on Monday."
-            )
-        kudos = Kudos.objects.create(giver=giver, recipient=recipient, message=message)
-        points_award(
-            user=recipient,
-            amount=settings.LEADERBOARD_KUDOS_POINTS,
-            kind="kudos.received",
-            source_key=f"kudos:{kudos.pk}",
-            content_owner=giver,
-        )
-        notification_send(
-            user=recipient,
-            kind="kudos",
-            message=f"{giver.public_name} gave you kudos: {message[:200]}",
-            url=reverse("leaderboard:person", args=[recipient.pk]),
-        )
-    return kudos
-
-
-def kudos_week_start(moment: datetime | None = None) -> datetime:
-    """Monday 00:00 (site time zone) of the week of ``moment``: when kudos budgets renew."""
-    day = _local_day_start(moment or timezone.now())
-    return day - timedelta(days=day.weekday())
