@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import m2m_changed, post_migrate, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 from wagtail.users.apps import WagtailUsersAppConfig
 
 
@@ -29,6 +29,22 @@ class AccountsConfig(AppConfig):
             sender=User.groups.through,
             dispatch_uid="accounts_visibility_roles",
         )
+
+        # Each page's viewer (user row and roles) is cached per person: changes to the row or
+        # the role groups give the person a new version (accounts.person_cache).
+        from django.contrib.auth.models import Group
+
+        from accounts import person_cache
+
+        for signal in (post_save, post_delete):
+            signal.connect(person_cache.user_saved, sender=User, dispatch_uid="accounts_person")
+        m2m_changed.connect(
+            person_cache.user_groups_changed,
+            sender=User.groups.through,
+            dispatch_uid="accounts_person_roles",
+        )
+        for signal in (post_save, pre_delete):
+            signal.connect(person_cache.group_changed, sender=Group, dispatch_uid="accounts_group")
 
 
 class WagtailUsersConfig(WagtailUsersAppConfig):

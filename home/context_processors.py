@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from accounts.person_cache import viewer_cached
 from notifications.selectors import notifications_unread_count
 
 
@@ -11,7 +12,8 @@ def notifications(request):
         return {}
 
     def count():
-        return notifications_unread_count(user=user)
+        # Kept per person until a notification is written or read (notifications.services).
+        return viewer_cached(request, "unread", lambda: notifications_unread_count(user=user))
 
     return {
         "unread_notifications": SimpleLazyObject(count),

@@ -5,16 +5,18 @@ at a time (two queries per level: the child by slug, then its specific row), so 
 levels down costs ten queries before its own. Which page a path names changes only when an
 editor publishes, moves or deletes pages, so this middleware remembers, in the shared cache,
 the site (with its root page) and path -> page, and forgets everything at once on any such
-change (a new cache version). A remembered path costs one query: the page's specific row,
-fetched only if it is still live. Who may see the page is still checked on every request by
-Wagtail's own hooks and the page's ``serve``; what is remembered is whether any view
-restriction applies (adding one forgets every route). Nothing per person is cached.
+change (a new cache version). A remembered path costs no query: the live page itself (its
+specific row as read from the database, before any view touched it) is remembered too. Who may
+see the page is still checked on every request by Wagtail's own hooks and the page's ``serve``;
+what is remembered is whether any view restriction applies (adding one forgets every route).
+Nothing per person is cached.
 """
 
 import uuid
 
 from django.apps import apps
 from django.core.cache import cache
+from django.db import transaction
 from django.http.request import split_domain_port
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
@@ -37,7 +39,15 @@ def forget_pages(sender=None, **kwargs) -> None:
     if sender is None or (
         isinstance(sender, type) and issubclass(sender, (Page, Site, PageViewRestriction))
     ):
-        cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None)
+        _new_version()
+        # Again after the commit: a request that read the old page before it must not have
+        # remembered it under the new version (pages themselves are remembered, not only paths).
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(_new_version)
+
+
+def _new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex[:12], None)
 
 
 def connect() -> None:
@@ -66,6 +76,19 @@ def _site(request, version: str):
     return site
 
 
+def _live_page(label: str, pk: int, version: str):
+    """The live page ``pk`` as published: from the cache (under the pages version, which any
+    page change replaces) or its specific row. Stored as read, before a view adds anything."""
+    key = f"pages:page:{version}:{pk}"
+    page = cache.get(key)
+    if page is None:
+        page = apps.get_model(label).objects.filter(pk=pk, live=True).first()
+        if page is None:
+            return None
+        cache.set(key, page, TIMEOUT)
+    return page
+
+
 class PageRouteCacheMiddleware:
     """Remembers which page a path serves (see the module docstring)."""
 
@@ -81,6 +104,8 @@ class PageRouteCacheMiddleware:
             if not args and not kwargs and page.live:
                 public = not page.get_view_restrictions().exists()
                 cache.set(key, (page._meta.label_lower, page.pk, public), TIMEOUT)
+                # A clean copy of the page for the next request (this one went through a view).
+                _live_page(page._meta.label_lower, page.pk, request._page_route_version)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -100,7 +125,7 @@ class PageRouteCacheMiddleware:
             if root.pk == pk:  # the home page: no query at all
                 page = root if root.live else None
             else:
-                page = apps.get_model(label).objects.filter(pk=pk, live=True).first()
+                page = _live_page(label, pk, version)
             if page is not None:
                 if public:
                     # No view restriction on the page or above it when it was remembered, and
@@ -108,5 +133,5 @@ class PageRouteCacheMiddleware:
                     page.get_view_restrictions = PageViewRestriction.objects.none
                 request._wagtail_route_for_request = RouteResult(page)
                 return None
-        request._page_route_key = key
+        request._page_route_key, request._page_route_version = key, version
         return None

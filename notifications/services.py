@@ -1,12 +1,15 @@
 """Writes for notifications: the one place that creates or marks ``Notification`` rows.
 
 Other apps (leaderboard badges and kudos, courses reminders, home's learning events) call these
-services; the e-mail for an opted-in kind follows from :mod:`notifications.email`.
+services; the e-mail for an opted-in kind follows from :mod:`notifications.email`. Every write
+gives its people a new header version (``accounts.person_cache``), so the unread count each page
+shows from the cache is re-read once the write commits.
 """
 
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.person_cache import person_changed
 from notifications.models import Notification
 
 MESSAGE_MAX = 300
@@ -24,9 +27,11 @@ def notification_send(
     """
     if once and Notification.objects.filter(user=user, kind=kind, url=url).exists():
         return None
-    return Notification.objects.create(
+    notification = Notification.objects.create(
         user=user, kind=kind, message=message[:MESSAGE_MAX], url=url[:URL_MAX]
     )
+    person_changed([user.pk])
+    return notification
 
 
 def notification_send_bulk(*, user_ids, kind: str, message: str, url: str) -> list[Notification]:
@@ -44,11 +49,16 @@ def notification_send_bulk(*, user_ids, kind: str, message: str, url: str) -> li
         Notification(user_id=uid, kind=kind, message=message[:MESSAGE_MAX], url=url[:URL_MAX])
         for uid in sorted(user_ids - already)
     ]
-    return Notification.objects.bulk_create(rows, batch_size=1000)
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    person_changed(row.user_id for row in rows)
+    return created
 
 
 def notifications_mark_read(*, user: User) -> int:
     """Mark all of ``user``'s notifications read; returns how many were unread."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if marked:
+        person_changed([user.pk])
+    return marked

@@ -95,7 +95,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the viewer's user and roles from a per-person cache (accounts/middleware.py).
+    "accounts.middleware.CachedUserAuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # NUL bytes, invalid UTF-8 and unbounded JSON get a 400 before any view (config/input_guard.py).
@@ -168,6 +169,10 @@ if REDIS_URL:
             },
         }
     }
+    # Sessions are read from the cache and written through to the database, so a page costs no
+    # session query; while Redis is unreachable the cache misses (above) and sessions come from
+    # the database as before.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     # channels-redis waits for messages with a blocking BZPOPMIN of 5 s. redis-py 8 made
     # ``socket_timeout`` default to 5 s, which aborts that read and kills every quiet socket
     # (channels_redis#422, redis-py#4091). The read timeout is set explicitly, longer than the

@@ -97,7 +97,8 @@ class RedisServer:
 
 
 def redis_settings(url: str) -> dict:
-    """``CACHES`` and ``CHANNEL_LAYERS`` as the settings build them for ``REDIS_URL=url``."""
+    """``CACHES``, ``CHANNEL_LAYERS`` and ``SESSION_ENGINE`` as the settings build them for
+    ``REDIS_URL=url``."""
     saved = os.environ.get("REDIS_URL")
     os.environ["REDIS_URL"] = url
     try:
@@ -108,7 +109,7 @@ def redis_settings(url: str) -> dict:
             del os.environ["REDIS_URL"]
         else:
             os.environ["REDIS_URL"] = saved
-    return {"CACHES": namespace["CACHES"], "CHANNEL_LAYERS": namespace["CHANNEL_LAYERS"]}
+    return {name: namespace[name] for name in ("CACHES", "CHANNEL_LAYERS", "SESSION_ENGINE")}
 
 
 @pytest.fixture
@@ -123,6 +124,7 @@ def redis_server(settings):
         config = redis_settings(server.url)
         settings.CACHES = config["CACHES"]
         settings.CHANNEL_LAYERS = config["CHANNEL_LAYERS"]
+        settings.SESSION_ENGINE = config["SESSION_ENGINE"]  # sessions through the cache too
         yield server
     finally:
         server.kill()

@@ -1,0 +1,108 @@
+"""What every signed-in page reads about its viewer, cached per person under a version.
+
+Each page used to read the user row, their role names and their unread notification count
+before its own queries. They change rarely, so they are kept in the shared cache under keys that
+carry the person's *version* (``person:<pk>:version``, a random token). Anything that changes
+what the header shows about a person gives them a new version after its transaction commits
+(:func:`person_changed`): their user row or role groups (signals connected in ``accounts.apps``),
+a notification written or read (``notifications.services``, the one writer, bulk writes
+included). The version changes at once and again when the transaction commits: a reader that
+fetched the old state from the database before the commit wrote it under a version nobody
+reads any more, so no stale value outlives the change.
+
+Keys are per person and checked against the session (see :mod:`accounts.middleware`), so one
+person's values are never served to another. The cache is never the only copy: while Redis is
+unreachable every read is a miss (``config.cache``) and the page reads the database as before.
+Values also expire after ``TIMEOUT`` seconds, which bounds staleness after a bulk update that
+sends no signal (``QuerySet.update`` on users).
+"""
+
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+TIMEOUT = 300
+# A version is forgotten after a day without change; a new one then misses every old value.
+VERSION_TIMEOUT = 24 * 3600
+
+
+def _version_key(pk) -> str:
+    return f"person:{pk}:version"
+
+
+def person_version(pk) -> str:
+    """The person's current version (made on first use); "down" while the cache is unreachable,
+    where every read misses anyway."""
+    key = _version_key(pk)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex[:12], VERSION_TIMEOUT)
+        version = cache.get(key) or "down"
+    return version
+
+
+def person_key(pk, name: str, version: str | None = None) -> str:
+    return f"person:{pk}:{version or person_version(pk)}:{name}"
+
+
+def person_cached(pk, name: str, compute: Callable[[], object], *, version: str | None = None):
+    """``compute()``'s value for this person, from the cache while their version stands."""
+    key = person_key(pk, name, version)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+def viewer_cached(request, name: str, compute: Callable[[], object]):
+    """``person_cached`` for the signed-in viewer of ``request``, under the version their
+    request started with (read once by ``accounts.middleware``)."""
+    pk = request.user.pk
+    version = getattr(request, "person_version", None)
+    if version is None or getattr(request, "person_version_pk", None) != pk:
+        version = person_version(pk)
+    return person_cached(pk, name, compute, version=version)
+
+
+def _bump(pks: list) -> None:
+    cache.set_many({_version_key(pk): uuid.uuid4().hex[:12] for pk in pks}, VERSION_TIMEOUT)
+
+
+def person_changed(pks: Iterable) -> None:
+    """What the header shows about these people changed: new versions at once (so the rest of
+    this transaction reads afresh) and again once it commits (so nothing read by others before
+    the commit is served after it)."""
+    pks = sorted({pk for pk in pks if pk is not None})
+    if pks:
+        _bump(pks)
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(lambda: _bump(pks))
+
+
+# Signal receivers (connected in accounts.apps).
+
+
+def user_saved(sender, instance, **kwargs) -> None:
+    """A user row saved or deleted: name, activity, password (the session hash), flags."""
+    person_changed([instance.pk])
+
+
+def user_groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """Roles are groups: ``user.groups.add(...)`` or ``group.user_set.add(...)`` and the like."""
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if not reverse:
+        person_changed([instance.pk])
+    elif action == "pre_clear":  # group.user_set.clear(): its members, read before removal
+        person_changed(list(instance.user_set.values_list("pk", flat=True)))
+    else:
+        person_changed(pk_set or ())
+
+
+def group_changed(sender, instance, **kwargs) -> None:
+    """A role group renamed or deleted: its members' roles changed."""
+    if instance.pk is not None:
+        person_changed(list(instance.user_set.values_list("pk", flat=True)))
