@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
-from accounts.person_cache import TIMEOUT, person_key, person_version
+from accounts.person_cache import PREFETCHED, TIMEOUT, person_key, person_version
 from accounts.roles import user_roles
 
 
@@ -34,7 +34,10 @@ def _cached_user(request):
     version = person_version(user_id)
     request.person_version, request.person_version_pk = version, user_id
     key = person_key(user_id, "user", version)
-    found = cache.get(key)
+    # The header's other per-person values in the same round trip (accounts.person_cache).
+    keys = [key, *(person_key(user_id, name, version) for name in PREFETCHED)]
+    request.person_prefetched = cache.get_many(keys)
+    found = request.person_prefetched.get(key)
     if (
         found is not None
         and found.pk == user_id

@@ -5,11 +5,12 @@ at a time (two queries per level: the child by slug, then its specific row), so 
 levels down costs ten queries before its own. Which page a path names changes only when an
 editor publishes, moves or deletes pages, so this middleware remembers, in the shared cache,
 the site (with its root page) and path -> page, and forgets everything at once on any such
-change (a new cache version). A remembered path costs no query: the live page itself (its
-specific row as read from the database, before any view touched it) is remembered too. Who may
-see the page is still checked on every request by Wagtail's own hooks and the page's ``serve``;
-what is remembered is whether any view restriction applies (adding one forgets every route).
-Nothing per person is cached.
+change (a new cache version). A remembered path costs no query and two cache reads (the version,
+then site and route together): the live page itself (its specific row as read from the
+database, not the copy a view went through) is remembered with its path. Who may see the page
+is still checked on every request by Wagtail's own hooks and the page's ``serve``; what is
+remembered is whether any view restriction applies (adding one forgets every route). Nothing
+per person is cached.
 """
 
 import uuid
@@ -59,14 +60,15 @@ def connect() -> None:
         signal.connect(forget_pages, dispatch_uid="home.page_cache")
 
 
-def _site(request, version: str):
+def _host(request) -> str | None:
     try:
-        host = split_domain_port(request._get_raw_host())[0]
-        port = request.get_port()
+        return f"{split_domain_port(request._get_raw_host())[0]}:{request.get_port()}"
     except Exception:  # a malformed Host: let Wagtail answer as it would
         return None
-    key = f"pages:site:{version}:{host}:{port}"
-    site = cache.get(key)
+
+
+def _site(found, key: str, request):
+    site = found.get(key)
     if site is None:
         site = Site._find_for_request(request)
         if site is None:
@@ -76,21 +78,8 @@ def _site(request, version: str):
     return site
 
 
-def _live_page(label: str, pk: int, version: str):
-    """The live page ``pk`` as published: from the cache (under the pages version, which any
-    page change replaces) or its specific row. Stored as read, before a view adds anything."""
-    key = f"pages:page:{version}:{pk}"
-    page = cache.get(key)
-    if page is None:
-        page = apps.get_model(label).objects.filter(pk=pk, live=True).first()
-        if page is None:
-            return None
-        cache.set(key, page, TIMEOUT)
-    return page
-
-
 class PageRouteCacheMiddleware:
-    """Remembers which page a path serves (see the module docstring)."""
+    """Remembers which page a path serves, and the page (see the module docstring)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -103,29 +92,37 @@ class PageRouteCacheMiddleware:
             page, args, kwargs = route
             if not args and not kwargs and page.live:
                 public = not page.get_view_restrictions().exists()
-                cache.set(key, (page._meta.label_lower, page.pk, public), TIMEOUT)
-                # A clean copy of the page for the next request (this one went through a view).
-                _live_page(page._meta.label_lower, page.pk, request._page_route_version)
+                label = page._meta.label_lower
+                # A clean copy of the page for the next requests: this one went through a view,
+                # which may have added per-person attributes. The home page comes with the site.
+                clean = None
+                if page.pk != request._wagtail_site.root_page_id:
+                    clean = apps.get_model(label).objects.filter(pk=page.pk, live=True).first()
+                if clean is not None or page.pk == request._wagtail_site.root_page_id:
+                    cache.set(key, (page.pk, public, clean), TIMEOUT)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if view_func is not serve or request.method not in ("GET", "HEAD"):
             return None
+        host = _host(request)
+        if host is None:
+            return None
         version = _version()
-        site = _site(request, version)
+        path = view_args[0] if view_args else view_kwargs.get("path", "")
+        site_key = f"pages:site:{version}:{host}"
+        key = f"pages:path:{version}:{host}:{path}"
+        found = cache.get_many([site_key, key])  # one round trip for both
+        site = _site(found, site_key, request)
         if site is None:
             return None
         request._wagtail_site = site
-        path = view_args[0] if view_args else view_kwargs.get("path", "")
-        key = f"pages:route:{version}:{site.pk}:{path}"
-        found = cache.get(key)
-        if found is not None:
-            label, pk, public = found
+        route = found.get(key)
+        if route is not None:
+            pk, public, page = route
             root = site.root_page.localized.specific  # came with the cached site
             if root.pk == pk:  # the home page: no query at all
                 page = root if root.live else None
-            else:
-                page = _live_page(label, pk, version)
             if page is not None:
                 if public:
                     # No view restriction on the page or above it when it was remembered, and
@@ -133,5 +130,5 @@ class PageRouteCacheMiddleware:
                     page.get_view_restrictions = PageViewRestriction.objects.none
                 request._wagtail_route_for_request = RouteResult(page)
                 return None
-        request._page_route_key, request._page_route_version = key, version
+        request._page_route_key = key
         return None
