@@ -3,7 +3,8 @@
 The world has several modules with lessons, a challenge in a running week with teams, badges,
 kudos, notifications, points in several scopes and colleagues on the boards, so every panel of
 every page has something to show. Each page is fetched once to warm the caches that any
-visitor shares (site root, scope list, spotlight), then counted.
+visitor shares (site root, scope list, spotlight) and the viewer's own cached header values,
+then counted.
 """
 
 import pytest
@@ -19,7 +20,18 @@ from tests.leaderboard.factories import BadgeFactory, LevelFactory
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 15
+MAX_QUERIES = 15  # the issue's budget for every page
+# What each page costs now, once the per-person cache (accounts/person_cache.py) and the page
+# cache (home/page_cache.py) are warm: no session, user, role, unread-count or page query.
+# A new query on a page shows up here; raise its bound only with a reason.
+BOUNDS = {
+    "lesson": 7,
+    "challenge": 11,
+    "leaderboard": 4,
+    "week leaderboard": 4,
+    "team board": 4,
+    "dashboard": 12,
+}
 
 
 @pytest.fixture
@@ -79,6 +91,7 @@ def test_page_needs_at_most_15_queries(client, world, name, django_assert_max_nu
     client.force_login(world["me"])
     url = pages(world)[name]
     assert client.get(url).status_code == 200  # warms what every visitor shares
-    with django_assert_max_num_queries(MAX_QUERIES):
+    assert BOUNDS[name] <= MAX_QUERIES
+    with django_assert_max_num_queries(BOUNDS[name]):
         response = client.get(url)
     assert response.status_code == 200
