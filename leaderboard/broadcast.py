@@ -2,10 +2,11 @@
 
 1. After an award commits, ``announce`` marks each moved scope *pending* with ``cache.add``
    (atomic in Redis and in one process's local memory). Only the award that creates the pending
-   key pings the scope's group ("leaderboard.dirty"); later awards in the window just ride along.
-2. Every consumer watching the scope gets the ping; one of them wins a second ``cache.add`` and
-   becomes the broadcaster: it waits the interval, clears the pending key, builds the payload
-   once (a constant number of queries) and sends it to the group ("leaderboard.update").
+   key pings the scope's workers ("leaderboard.dirty"); later awards in the window just ride along.
+2. Every worker process holding sockets on the scope gets the ping (``leaderboard.fanout``); one
+   of them wins a second ``cache.add`` and becomes the broadcaster: it waits the interval, clears
+   the pending key, builds the payload once (a constant number of queries) and sends it to the
+   workers ("leaderboard.update"), each of which hands its sockets their frames.
 3. An award that commits after the pending key is cleared starts the next window, so nothing
    is missed and a burst becomes one update per interval.
 
@@ -41,14 +42,9 @@ VERSION = "leaderboard:version:{scope}"
 
 
 def group_name(scope: str) -> str:
-    """Every socket on ``scope``: pings, and the colleagues' broadcast."""
-    return f"leaderboard.{scope}"
-
-
-def ld_group_name(scope: str) -> str:
-    """L&D's sockets on ``scope`` (also in ``group_name``): the broadcast with hidden names,
-    and a frozen week's live standings."""
-    return f"leaderboard.{scope}.ld"
+    """The worker processes holding sockets on ``scope`` (``leaderboard.fanout``): pings and
+    broadcasts, one message per worker; each hands its sockets their frames in memory."""
+    return f"leaderboard.workers.{scope}"
 
 
 def user_group(user_id: int) -> str:

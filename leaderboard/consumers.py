@@ -1,6 +1,5 @@
 """The live board websocket: ``/ws/leaderboard/<scope>/``."""
 
-import asyncio
 import json
 import logging
 import time
@@ -8,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 
 from accounts.roles import is_ld
 from leaderboard import broadcast, fanout, payloads, presence, scopes
@@ -85,7 +83,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
             # However the consumer ends (even killed by daphne mid-connect), this worker no
             # longer holds the socket: its next heartbeat removes a row left behind.
             presence.release(getattr(self, "channel_name", None))
-            fanout.unregister(getattr(self, "channel_name", None))
+            fanout.unwatch_soon(getattr(self, "watcher", None))
 
     async def dispatch(self, message):
         # As AsyncConsumer.dispatch, without its close_old_connections hop through asgiref's
@@ -122,7 +120,6 @@ class BoardConsumer(AsyncWebsocketConsumer):
             team_id=team_id,
         )
         self.last_resync = 0.0
-        self.tasks = set()
         # Held, then the row, then the groups: a connect cut short anywhere leaves a row the
         # heartbeat finds (not held) and removes together with its groups.
         presence.hold(self.channel_name)
@@ -133,28 +130,29 @@ class BoardConsumer(AsyncWebsocketConsumer):
             user_id=user.pk,
             near=self.watcher.near,
         )
-        # In this worker's batches from now on (a broadcast may follow the group join at once).
-        fanout.register(self.watcher)
-        await self.channel_layer.group_add(broadcast.group_name(self.board), self.channel_name)
-        if viewer_is_ld:
-            await self.channel_layer.group_add(
-                broadcast.ld_group_name(self.board), self.channel_name
-            )
+        # Logging out closes the user's sockets (the user's group: one message per socket).
         await self.channel_layer.group_add(broadcast.user_group(user.pk), self.channel_name)
+        # In this worker's batches from now on; frames held until the snapshot is out.
+        self.live, self.sent_version, self.held = False, 0, None
+        await fanout.watch(self.watcher, self.deliver)
         # A pending mark left by a ping nobody heard would mute this board until it expires;
         # clearing it costs at most one extra broadcast, and the snapshot below covers the rest.
         await socket_sync(broadcast.clear_pending)(self.board)
         await self.accept()
         await self.send_snapshot()
+        self.live = True
+        if self.held is not None:
+            await self.deliver(*self.held)
+            self.held = None
 
     async def disconnect(self, code):
         if self.board is None or not hasattr(self, "user"):
             return
         presence.release(self.channel_name)
-        fanout.unregister(self.channel_name)
         # Each step is tried even if another fails; what fails is left to the heartbeat.
         gone = [(self.channel_name, self.board, self.user.pk)]
         try:
+            await fanout.unwatch(self.watcher)
             await presence.leave_groups(gone)
             await socket_sync(presence.presence_remove)(channel_name=self.channel_name)
         except Exception:
@@ -179,34 +177,24 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.send_snapshot()
 
     async def send_snapshot(self):
-        await self.send(text_data=await socket_sync(payloads.snapshot)(self.watcher))
+        version, text = await socket_sync(payloads.snapshot)(self.watcher)
+        self.sent_version = max(self.sent_version, version)
+        await self.send(text_data=text)
 
-    async def leaderboard_dirty(self, event):
-        """A scope moved: one consumer (whoever claims the ping) broadcasts after the interval."""
-        if await socket_sync(broadcast.claim_broadcast)(event["token"]):
-            task = asyncio.create_task(self._broadcast_later(event["scope"]))
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+    async def deliver(self, version: int, text: str) -> None:
+        """A broadcast's frame for this socket, from its worker (``leaderboard.fanout``).
 
-    async def _broadcast_later(self, scope: str):
-        await asyncio.sleep(settings.LEADERBOARD_BROADCAST_INTERVAL)
-        version, heads = await socket_sync(_build_broadcast)(scope)
-        groups = {payloads.PUBLIC: broadcast.group_name, payloads.LD: broadcast.ld_group_name}
-        for audience, head in heads.items():
-            message = {"type": "leaderboard.update", "scope": scope, "version": version}
-            await self.channel_layer.group_send(
-                groups[audience](scope), message | {"audience": audience, "head": head}
-            )
-
-    async def leaderboard_update(self, event):
-        """A broadcast: its head as sent, and this viewer's tail from the worker's batch."""
-        if event["audience"] != self.watcher.audience:
-            return  # L&D are in the colleagues' group too (for the pings)
-        try:
-            tail = await fanout.tail_for(self.watcher, event["version"])
-        except Exception:  # logged once by the batch; the next update or a resync catches up
+        Frames of a version this socket already shows are dropped; before the snapshot is out
+        the newest is held and sent right after it, if newer.
+        """
+        if not self.live:
+            if self.held is None or version > self.held[0]:
+                self.held = (version, text)
             return
-        await self.send(text_data=payloads.frame(event["head"], tail))
+        if version <= self.sent_version:
+            return
+        self.sent_version = version
+        await self.send(text_data=text)
 
     async def session_logout(self, event):
         await self.close(code=CLOSE_LOGGED_OUT)

@@ -1,35 +1,56 @@
-"""One worker's share of a live-board broadcast: its viewers' own rows, read once for all of them.
+"""A worker process's end of the live boards: one channel-layer message per worker, not socket.
 
-A broadcast ("leaderboard.update") carries the scope's head, encoded once by the broadcaster.
-Every socket of the scope in this worker receives it; the first to handle a (scope, version)
-starts one batch that reads the tails (own row, "near me" rows, own team) of *every* socket this
-worker holds on the scope, in a constant number of queries (``payloads.viewer_tails``), and the
-others await that same batch. Each socket then sends head + its tail, joined as text.
+Board sockets do not join a scope's channel-layer group; their worker does. Each worker (one
+per event loop of a process) opens one channel of its own and joins ``broadcast.group_name(scope)``
+while it holds sockets on that scope, so Redis carries one ping and one broadcast per *worker*
+(1,000 sockets on two workers: two copies of a head, not 1,000):
+
+- ``leaderboard.dirty``: the worker that claims the ping (``broadcast.claim_broadcast``) waits
+  the interval, builds each audience's head once and sends them to the scope's workers.
+- ``leaderboard.update``: each worker reads the tails of every socket it holds on the scope in
+  one batch (``payloads.viewer_tails``: a constant number of queries however many they are) and
+  hands each socket its frame in memory.
+- **Newest wins.** A scope has at most one delivery running per worker. An update arriving
+  meanwhile waits; a newer one replaces it, and the delivery running stops handing out its older
+  frame. Every frame is complete, so a socket that falls behind skips straight to the newest.
 
 The sockets a worker holds are kept here, in memory (``register``/``unregister``): a batch never
-counts a socket of another worker or a ghost of a lost disconnect.
+counts a socket of another worker or a ghost of a lost disconnect. A worker leaves a scope's
+group when its last socket there goes; a worker that died stays a member until the layer's group
+expiry, and broadcasts to it are dropped once its queue is full (the layer's capacity).
 """
 
 import asyncio
 import logging
 import os
 import weakref
+from collections.abc import Awaitable, Callable
 
-from leaderboard import payloads
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from leaderboard import broadcast, payloads
 from leaderboard.presence import socket_sync
 
 logger = logging.getLogger(__name__)
 
-# Batches of a scope kept after their version (a socket slow to handle an update still finds
-# its batch instead of starting another).
-KEEP_VERSIONS = 3
+# A frame for a socket: (version, text) -> sent (or held until the socket's snapshot is out).
+Deliver = Callable[[int, str], Awaitable[None]]
 
-_local: dict[int, dict[str, payloads.Watcher]] = {}
-_batches: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict]" = weakref.WeakKeyDictionary()
+# Seconds between re-joins of the groups a worker is in (the layer forgets members after its
+# ``group_expiry``, a day by default).
+REJOIN_EVERY = 600.0
+# Sockets handed their frame between two yields to the event loop during a delivery.
+YIELD_EVERY = 100
+
+_local: dict[int, dict[str, tuple[payloads.Watcher, Deliver | None]]] = {}
+_workers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Worker]" = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def register(watcher: payloads.Watcher) -> None:
-    _local.setdefault(os.getpid(), {})[watcher.channel_name] = watcher
+def register(watcher: payloads.Watcher, deliver: Deliver | None = None) -> None:
+    _local.setdefault(os.getpid(), {})[watcher.channel_name] = (watcher, deliver)
 
 
 def unregister(channel_name: str | None) -> None:
@@ -39,43 +60,196 @@ def unregister(channel_name: str | None) -> None:
 
 def local_watchers(scope: str) -> list[payloads.Watcher]:
     """The sockets this worker holds on ``scope``."""
-    return [w for w in _local.get(os.getpid(), {}).values() if w.scope == scope]
+    return [w for w, _ in _local.get(os.getpid(), {}).values() if w.scope == scope]
+
+
+def _deliverer(channel_name: str) -> Deliver | None:
+    held = _local.get(os.getpid(), {}).get(channel_name)
+    return held[1] if held else None
+
+
+def _consumers():
+    # Looked up through the module, so a test or benchmark can wrap its steps (imported here
+    # because consumers imports this module).
+    from leaderboard import consumers
+
+    return consumers
 
 
 def build_tails(scope: str, watchers: list[payloads.Watcher]) -> dict[str, str]:
-    # Looked up through the module, so a test or benchmark can wrap it (imported here because
-    # consumers imports this module).
-    from leaderboard import consumers
+    return _consumers()._build_tails(scope, watchers)
 
-    return consumers._build_tails(scope, watchers)
+
+def build_broadcast(scope: str) -> tuple[int, dict[str, str]]:
+    return _consumers()._build_broadcast(scope)
 
 
 def _log_failure(task: asyncio.Future) -> None:
     if not task.cancelled() and task.exception() is not None:
         logger.warning(
-            "A live board batch failed; its sockets wait for the next update.",
+            "A live board task failed; its sockets wait for the next update.",
             exc_info=task.exception(),
         )
 
 
-def _batch(scope: str, version: int) -> asyncio.Future:
-    loop = asyncio.get_running_loop()
-    batches = _batches.setdefault(loop, {})
-    task = batches.get((scope, version))
-    if task is None:
-        task = loop.create_task(socket_sync(build_tails)(scope, local_watchers(scope)))
+class Worker:
+    """This process's member of the scopes' worker groups, on one event loop."""
+
+    def __init__(self, layer):
+        self.layer = layer
+        self.channel: str | None = None
+        self.joined: set[str] = set()
+        self.latest: dict[str, dict] = {}
+        self.delivering: set[str] = set()
+        self.lock = asyncio.Lock()
+        self.tasks: set[asyncio.Task] = set()
+        self.receivers: list[asyncio.Task] = []
+
+    def _spawn(self, coroutine) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
         task.add_done_callback(_log_failure)
-        batches[(scope, version)] = task
-        for key in [k for k in batches if k[0] == scope and k[1] <= version - KEEP_VERSIONS]:
-            del batches[key]
-    return task
+        return task
+
+    async def sync(self, scope: str) -> None:
+        """Join or leave ``scope``'s worker group to match the sockets held there now.
+
+        The worker receives only while it is in a group: channels-redis lets one event loop at a
+        time receive on a layer, and a worker with no sockets has nothing to receive.
+        """
+        async with self.lock:
+            wanted = bool(local_watchers(scope))
+            if wanted and scope not in self.joined:
+                if self.channel is None:
+                    # The default prefix: channels-redis reads every channel of a process
+                    # through one shared real channel ("specific.<prefix>!"), so a prefix of
+                    # our own would never be read while a socket is receiving.
+                    self.channel = await self.layer.new_channel()
+                    self.receivers = [
+                        self._spawn(self._receive_forever()),
+                        self._spawn(self._rejoin_forever()),
+                    ]
+                await self.layer.group_add(broadcast.group_name(scope), self.channel)
+                self.joined.add(scope)
+            elif not wanted and scope in self.joined:
+                self.joined.discard(scope)
+                await self.layer.group_discard(broadcast.group_name(scope), self.channel)
+                if not self.joined:
+                    for task in self.receivers:
+                        task.cancel()
+                    self.channel, self.receivers = None, []
+
+    async def _rejoin_forever(self) -> None:
+        while True:
+            await asyncio.sleep(REJOIN_EVERY)
+            for scope in list(self.joined):
+                try:
+                    await self.layer.group_add(broadcast.group_name(scope), self.channel)
+                except Exception as error:  # tried again next time; connects re-join too
+                    logger.warning("Could not re-join %s: %s", broadcast.group_name(scope), error)
+
+    async def _receive_forever(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except Exception as error:  # the layer is down: sockets catch up on resync
+                logger.warning("Live board worker cannot receive (%s); retrying.", error)
+                await asyncio.sleep(1.0)
+                continue
+            kind = message.get("type")
+            if kind == "leaderboard.dirty":
+                self._spawn(self._broadcast_later(message["scope"], message["token"]))
+            elif kind == "leaderboard.update":
+                self._update(message)
+
+    async def _broadcast_later(self, scope: str, token: str) -> None:
+        """A scope moved: the worker that claims the ping broadcasts after the interval."""
+        if not await socket_sync(broadcast.claim_broadcast)(token):
+            return
+        await asyncio.sleep(settings.LEADERBOARD_BROADCAST_INTERVAL)
+        version, heads = await socket_sync(build_broadcast)(scope)
+        message = {"type": "leaderboard.update", "scope": scope, "version": version}
+        await self.layer.group_send(broadcast.group_name(scope), message | {"heads": heads})
+
+    def _update(self, message: dict) -> None:
+        scope = message["scope"]
+        waiting = self.latest.get(scope)
+        if waiting is not None and waiting["version"] >= message["version"]:
+            return
+        self.latest[scope] = message
+        if scope not in self.delivering:
+            self.delivering.add(scope)
+            self._spawn(self._deliver(scope))
+
+    async def _deliver(self, scope: str) -> None:
+        """Hand out the newest update of ``scope`` until no newer one is waiting."""
+        delivered = 0
+        try:
+            while (message := self.latest[scope])["version"] > delivered:
+                delivered = message["version"]
+                watchers = local_watchers(scope)
+                if not watchers:
+                    continue
+                try:
+                    tails = await socket_sync(build_tails)(scope, watchers)
+                except Exception:  # logged; the next update or a resync catches up
+                    logger.warning("A live board batch failed for %s.", scope, exc_info=True)
+                    continue
+                for n, watcher in enumerate(watchers):
+                    if self.latest[scope]["version"] > delivered:
+                        break  # a newer frame is waiting: everyone gets that one instead
+                    deliver, tail = (
+                        _deliverer(watcher.channel_name),
+                        tails.get(watcher.channel_name),
+                    )
+                    if deliver is None or tail is None:
+                        continue  # gone, or connected after the batch (its snapshot is newer)
+                    try:
+                        await deliver(
+                            delivered, payloads.frame(message["heads"][watcher.audience], tail)
+                        )
+                    except Exception:  # that socket is closing; the others go on
+                        logger.debug("Frame not sent to %s.", watcher.channel_name, exc_info=True)
+                    if n % YIELD_EVERY == YIELD_EVERY - 1:
+                        await asyncio.sleep(0)
+        finally:
+            # No await between the last look at ``latest`` and this: an update arriving after
+            # it starts a delivery of its own.
+            self.delivering.discard(scope)
 
 
-async def tail_for(watcher: payloads.Watcher, version: int) -> str:
-    """``watcher``'s tail for the broadcast ``version`` of its scope (shared batch)."""
-    # Shielded: a socket closing while it waits must not cancel the batch of the others.
-    tails = await asyncio.shield(_batch(watcher.scope, version))
-    tail = tails.get(watcher.channel_name)
-    if tail is None:  # connected after the batch started: read its own
-        tail = (await socket_sync(build_tails)(watcher.scope, [watcher]))[watcher.channel_name]
-    return tail
+def worker() -> Worker:
+    """This event loop's worker (a new one if the channel layer changed, as in tests)."""
+    loop = asyncio.get_running_loop()
+    layer = get_channel_layer()
+    current = _workers.get(loop)
+    if current is None or current.layer is not layer:
+        current = _workers[loop] = Worker(layer)
+    return current
+
+
+async def watch(watcher: payloads.Watcher, deliver: Deliver) -> None:
+    """Hold ``watcher``'s socket in this worker, which joins its scope's group if needed."""
+    register(watcher, deliver)
+    await worker().sync(watcher.scope)
+
+
+async def unwatch(watcher: payloads.Watcher) -> None:
+    """Let go of ``watcher``'s socket; the worker leaves the scope's group after its last."""
+    unregister(watcher.channel_name)
+    await worker().sync(watcher.scope)
+
+
+def unwatch_soon(watcher: payloads.Watcher | None) -> None:
+    """``unwatch`` from a consumer being torn down (cancelled: nothing may be awaited there)."""
+    if watcher is None:
+        return
+    unregister(watcher.channel_name)
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    if not loop.is_closed():
+        current = worker()
+        current._spawn(current.sync(watcher.scope))

@@ -242,9 +242,10 @@ def viewer_tails(scope: str, watchers: list[Watcher]) -> dict[str, str]:
     return tails(ScopeRead(scope), watchers) if watchers else {}
 
 
-def snapshot(watcher: Watcher) -> str:
-    """The frame a socket starts with (and gets on a resync): as small as a broadcast's."""
+def snapshot(watcher: Watcher) -> tuple[int, str]:
+    """The frame a socket starts with (and gets on a resync), as small as a broadcast's, and
+    its version."""
     version = broadcast.current_version(watcher.scope)
     read = ScopeRead(watcher.scope)
     head = encode_head(read.head(watcher.audience, version=version))
-    return frame(head, tails(read, [watcher], snapshot=True)[watcher.channel_name])
+    return version, frame(head, tails(read, [watcher], snapshot=True)[watcher.channel_name])

@@ -1,7 +1,8 @@
 """Who watches which board, across worker processes, and how the ghosts of lost sockets go.
 
-A board socket writes a ``BoardPresence`` row and joins its channel-layer groups (the board's,
-L&D's for L&D, the user's) on connect, and removes them all on disconnect. A disconnect can be
+A board socket writes a ``BoardPresence`` row and joins its user's channel-layer group (for
+logout; boards are joined by its worker, ``leaderboard.fanout``) on connect, and removes both on
+disconnect. A disconnect can be
 lost: the worker dies or restarts, or daphne kills a consumer that took too long to finish. So:
 
 - every row names its worker (``host:pid:token``, ``worker_id``) and carries ``seen_at``;
@@ -12,7 +13,7 @@ lost: the worker dies or restarts, or daphne kills a consumer that took too long
   seconds, or naming a process of this host that no longer exists (a restarted worker). It runs
   when a worker takes its first socket (start-up), on every heartbeat, and from cron
   (``manage.py presence_sweep``);
-- whatever is removed also leaves its groups, so broadcasts stop going to dead channels.
+- whatever is removed also leaves its user group, so logouts stop going to dead channels.
 
 Broadcasts do not read these rows: each worker reads the rows of the sockets it holds in memory
 (``leaderboard.fanout``), so a ghost is never counted as a watcher.
@@ -194,21 +195,16 @@ def presence_heartbeat(*, holding: set[str], since: datetime) -> list[Gone]:
 
 
 async def leave_groups(gone: list[Gone]) -> None:
-    """Take removed sockets out of their board and user groups."""
+    """Take removed sockets out of their user groups (boards are their worker's groups)."""
     layer = get_channel_layer()
     if layer is None:
         return
-    for channel_name, scope, user_id in gone:
-        groups = (
-            broadcast.group_name(scope),
-            broadcast.ld_group_name(scope),  # L&D's sockets are in it too (a no-op for others)
-            broadcast.user_group(user_id),
-        )
-        for group in groups:
-            try:
-                await layer.group_discard(group, channel_name)
-            except Exception as error:  # the group expires by itself; keep sweeping
-                logger.warning("Could not discard %s from %s: %s", channel_name, group, error)
+    for channel_name, _scope, user_id in gone:
+        group = broadcast.user_group(user_id)
+        try:
+            await layer.group_discard(group, channel_name)
+        except Exception as error:  # the group expires by itself; keep sweeping
+            logger.warning("Could not discard %s from %s: %s", channel_name, group, error)
 
 
 async def keep_once() -> list[Gone]:

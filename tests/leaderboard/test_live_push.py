@@ -109,7 +109,7 @@ def test_a_frame_on_a_board_of_300_people_and_300_teams_is_small_and_has_at_most
         channel_name="c", scope="all", user_id=viewer.pk, near=True, team_id=viewer.current_team.pk
     )
 
-    text = payloads.snapshot(watcher)
+    _version, text = payloads.snapshot(watcher)
 
     assert len(text.encode()) <= FRAME_BUDGET
     frame = json.loads(text)

@@ -131,8 +131,10 @@ async def test_client_vanishing_without_close_leaves_no_presence_or_membership(a
     ws = await open_board(asgi_live_server, key)
     (channel,) = await channels_of_board()
     if ON_REDIS:
-        assert channel in await group_members(broadcast.group_name("all"))
+        # The socket is in its user's group; the board's group holds its worker, not the socket.
         assert channel in await group_members(broadcast.user_group(user.pk))
+        (member,) = await group_members(broadcast.group_name("all"))
+        assert member != channel
 
     ws.transport.abort()  # the TCP connection drops: no close frame
 
@@ -141,15 +143,20 @@ async def test_client_vanishing_without_close_leaves_no_presence_or_membership(a
 
     await wait_until(gone, "the presence row of the vanished client")
     if ON_REDIS:
-        assert channel not in await group_members(broadcast.group_name("all"))
         assert channel not in await group_members(broadcast.user_group(user.pk))
+
+        async def worker_left():
+            return not await group_members(broadcast.group_name("all"))
+
+        await wait_until(worker_left, "the worker leaving the board's group after its last socket")
 
 
 async def test_consumer_killed_before_its_disconnect_is_cleaned_by_the_next_heartbeat():
     viewer = await make_user()
     communicator, _ = await connected_socket(viewer)
     (channel,) = await channels_of_board()
-    assert channel in await group_members(broadcast.group_name("all"))
+    assert channel in await group_members(broadcast.user_group(viewer.pk))
+    assert len(await group_members(broadcast.group_name("all"))) == 1  # this process's worker
 
     # What daphne does to a consumer that has not finished ``application_close_timeout``
     # seconds after its client left: the task is cancelled, disconnect() never runs.
@@ -162,12 +169,17 @@ async def test_consumer_killed_before_its_disconnect_is_cleaned_by_the_next_hear
 
     await presence.keep_once()
     assert await rows() == 0
-    assert channel not in await group_members(broadcast.group_name("all"))
     assert channel not in await group_members(broadcast.user_group(viewer.pk))
+
+    async def worker_left():
+        return not await group_members(broadcast.group_name("all"))
+
+    await wait_until(worker_left, "the worker leaving the board's group")
 
 
 async def test_killed_worker_rows_and_groups_are_swept_at_the_next_start(asgi_live_server):
-    sockets = [await open_board(asgi_live_server, key) for _, key in await signed_in(3)]
+    people = await signed_in(3)
+    sockets = [await open_board(asgi_live_server, key) for _, key in people]
     channels = await channels_of_board()
     assert len(channels) == 3
     (worker,) = await database_sync_to_async(
@@ -189,7 +201,8 @@ async def test_killed_worker_rows_and_groups_are_swept_at_the_next_start(asgi_li
     await presence.keep_once()
     assert await rows() == 0
     if ON_REDIS:
-        assert not channels & await group_members(broadcast.group_name("all"))
+        for user, _ in people:
+            assert not channels & await group_members(broadcast.user_group(user.pk))
 
 
 def _presence(channel: str, user, *, worker: str, seen_ago: float = 0) -> BoardPresence:
@@ -222,8 +235,8 @@ async def test_sweep_removes_dead_workers_rows_and_groups_and_keeps_live_ones():
 
     await database_sync_to_async(create_rows)()
     layer = get_channel_layer()
-    for channel in (live, stale, ended):
-        await layer.group_add(broadcast.group_name("all"), channel)
+    for channel, user in zip((live, stale, ended), users, strict=True):
+        await layer.group_add(broadcast.user_group(user.pk), channel)
 
     from leaderboard import presence
 
@@ -231,7 +244,8 @@ async def test_sweep_removes_dead_workers_rows_and_groups_and_keeps_live_ones():
 
     assert {row[0] for row in gone} == {stale, ended}
     assert await channels_of_board() == {live}
-    assert await group_members(broadcast.group_name("all")) == {live}
+    members = [await group_members(broadcast.user_group(user.pk)) for user in users]
+    assert members == [{live}, set(), set()]
 
 
 def test_broadcast_counts_no_ghost_watchers():

@@ -1,0 +1,139 @@
+"""A worker's end of the live boards (``leaderboard.fanout``), through the real consumers.
+
+One channel-layer message per broadcast per worker process, however many sockets it holds;
+newest wins when updates come faster than a worker hands them out.
+"""
+
+import asyncio
+import os
+import threading
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from leaderboard import broadcast, consumers, fanout
+from tests.leaderboard.test_consumers import award, connected_socket, make_user, place
+
+pytestmark = [pytest.mark.anyio, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+async def board_members(scope: str = "all") -> set[str]:
+    layer = get_channel_layer()
+    if hasattr(layer, "groups"):  # in-memory layer
+        return set(layer.groups.get(broadcast.group_name(scope), {}))
+    group = broadcast.group_name(scope)
+    conn = layer.connection(layer.consistent_hash(group))
+    return {member.decode() for member in await conn.zrange(layer._group_key(group), 0, -1)}
+
+
+async def test_the_board_group_holds_one_member_per_worker_however_many_sockets():
+    users = [await make_user() for _ in range(12)]
+    for i, user in enumerate(users):
+        await award(user, i + 1, "seed")
+    sent = []
+    layer = get_channel_layer()
+    group_send = layer.group_send
+
+    async def counting(group, message):
+        sent.append((group, message["type"]))
+        return await group_send(group, message)
+
+    layer.group_send = counting
+    sockets = []
+    try:
+        for user in users:
+            sockets.append((await connected_socket(user))[0])
+        members = await board_members()
+        assert len(members) == 1
+        assert not members & set(fanout._local.get(os.getpid(), {}))  # no socket is a member
+
+        earner = await make_user()
+        await award(earner, 100, "big")
+        frames = [await s.receive_json_from(timeout=5) for s in sockets]
+        assert [place(f)["rank"] for f in frames] == list(range(13, 1, -1))
+        assert {f["version"] for f in frames} == {frames[0]["version"]}
+        # One ping and one broadcast through the layer for twelve sockets.
+        board = broadcast.group_name("all")
+        assert [kind for group, kind in sent if group == board] == [
+            "leaderboard.dirty",
+            "leaderboard.update",
+        ]
+    finally:
+        layer.group_send = group_send
+        for s in sockets:
+            await s.disconnect()
+    assert await board_members() == set()  # the worker left with its last socket
+
+
+async def test_a_newer_update_replaces_a_waiting_one_and_stops_an_older_delivery(monkeypatch):
+    """While a worker reads a batch, two more broadcasts arrive: the sockets get the newest
+    only, once, and nothing older after it."""
+    viewer = await make_user()
+    await award(viewer, 10, "seed")
+    communicator, snapshot = await connected_socket(viewer)
+    first_batch_started, release = threading.Event(), threading.Event()
+    batches = []
+    tails = consumers._build_tails
+
+    def slow_first_batch(scope, watchers):
+        batches.append(scope)
+        if len(batches) == 1:
+            first_batch_started.set()
+            release.wait(timeout=10)
+        return tails(scope, watchers)
+
+    monkeypatch.setattr(consumers, "_build_tails", slow_first_batch)
+    build = database_sync_to_async(consumers._build_broadcast)
+    layer = get_channel_layer()
+    try:
+        messages = []
+        for _ in range(3):
+            version, heads = await build("all")
+            messages.append(
+                {"type": "leaderboard.update", "scope": "all", "version": version, "heads": heads}
+            )
+        assert messages[0]["version"] > snapshot["version"]
+        await layer.group_send(broadcast.group_name("all"), messages[0])
+        await database_sync_to_async(first_batch_started.wait)(5)
+        for message in messages[1:]:
+            await layer.group_send(broadcast.group_name("all"), message)
+        # Let the worker take both in while its first batch is still being read.
+        newest = messages[2]["version"]
+        worker = fanout.worker()
+        for _ in range(100):
+            if worker.latest.get("all", {}).get("version") == newest:
+                break
+            await asyncio.sleep(0.01)
+        release.set()
+
+        frame = await communicator.receive_json_from(timeout=5)
+        assert frame["version"] == newest
+        assert await communicator.receive_nothing(timeout=0.5)
+        assert len(batches) == 2  # the first (skipped) and the newest; never the middle one
+    finally:
+        release.set()
+        await communicator.disconnect()
+
+
+async def test_a_frame_older_than_what_a_socket_shows_is_not_sent():
+    viewer = await make_user()
+    communicator, _snapshot = await connected_socket(viewer)
+    try:
+        version, heads = await database_sync_to_async(consumers._build_broadcast)("all")
+        await communicator.send_json_to({"type": "resync"})
+        resync = await communicator.receive_json_from(timeout=3)
+        assert resync["version"] == version
+        message = {"type": "leaderboard.update", "scope": "all", "version": version}
+        await get_channel_layer().group_send(
+            broadcast.group_name("all"), message | {"heads": heads}
+        )
+        # The resync already showed this version: the broadcast adds no frame.
+        assert await communicator.receive_nothing(timeout=0.5)
+    finally:
+        await communicator.disconnect()
