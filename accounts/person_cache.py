@@ -49,13 +49,21 @@ def person_key(pk, name: str, version: str | None = None) -> str:
     return f"person:{pk}:{version or person_version(pk)}:{name}"
 
 
-def person_cached(pk, name: str, compute: Callable[[], object], *, version: str | None = None):
-    """``compute()``'s value for this person, from the cache while their version stands."""
+def person_cached(
+    pk,
+    name: str,
+    compute: Callable[[], object],
+    *,
+    version: str | None = None,
+    timeout: int = TIMEOUT,
+):
+    """``compute()``'s value for this person, from the cache while their version stands (and
+    for at most ``timeout`` seconds)."""
     key = person_key(pk, name, version)
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, TIMEOUT)
+        cache.set(key, value, timeout)
     return value
 
 

@@ -126,8 +126,42 @@ def forget_categories(**kwargs) -> None:
     cache.delete(CATEGORIES_CACHE_KEY)
 
 
+# What a challenge page shows everyone alike is cached under the page-tree version
+# (``home.page_cache``: replaced by every page save, publish, unpublish, move or delete, so a new
+# revision shows at once). Skills, the AI system and the challenge's weeks are edited elsewhere
+# and show within SHARED_TTL.
+SHARED_TTL = 60
+
+
+def challenge_shared(challenge: ChallengePage) -> dict:
+    """The challenge's skills, who answers its Test step, its weeks, the index's URL and the
+    cover image's HTML: nothing of any person."""
+    from home.page_cache import pages_version
+
+    key = f"challenges:shared:{pages_version()}:{challenge.pk}"
+    shared = cache.get(key)
+    if shared is None:
+        from django.template.loader import render_to_string
+
+        parent = challenge.get_parent()
+        shared = {
+            "skills": list(challenge.skills.all()),
+            "provider": _provider(challenge),
+            "weeks": list(
+                ChallengeWeek.objects.filter(challenges=challenge).order_by("-starts_at")
+            ),
+            "index_url": parent.url if parent is not None else "",
+            "cover": render_to_string(
+                "includes/cover.html", {"image": challenge.cover_image, "hero": True}
+            ),
+        }
+        cache.set(key, shared, SHARED_TTL)
+    return shared
+
+
 def challenge_page_context(*, challenge: ChallengePage, user) -> dict:
     """Everything the challenge page shows this user (answer key only after submitting, or L&D)."""
+    shared = challenge_shared(challenge)
     staff = is_ld(user)
     # A stored draft is checked again on load: a bad one loses its bad fields, never the page.
     drafts = {
@@ -178,7 +212,7 @@ def challenge_page_context(*, challenge: ChallengePage, user) -> dict:
         "steps": [
             {"key": s, "open": getattr(challenge, f"open_{s}"), "done": done[s]} for s in STEPS
         ],
-        "skills": list(challenge.skills.all()),
+        "skills": shared["skills"],
         "categories": active_categories(),
         "drafts": drafts,
         "observe": observe_state(output=challenge.output, data=drafts.get("observe", {})),
@@ -188,8 +222,10 @@ def challenge_page_context(*, challenge: ChallengePage, user) -> dict:
         "notes": notes,
         "test_cases": test_cases,
         "reflection": reflection,
-        "provider": _provider(challenge),
-        "week_status": challenge_week_status(challenge=challenge, user=user),
+        "provider": shared["provider"],
+        "week_status": challenge_week_status(challenge=challenge, user=user, weeks=shared["weeks"]),
+        "index_url": shared["index_url"],
+        "cover": shared["cover"],
     }
 
 
@@ -324,14 +360,17 @@ def weeks_running(*, at=None) -> list[ChallengeWeek]:
     )
 
 
-def challenge_week_status(*, challenge: ChallengePage, user, at=None) -> dict | None:
+def challenge_week_status(
+    *, challenge: ChallengePage, user, at=None, weeks: list | None = None
+) -> dict | None:
     """What the challenge page says about weeks: counting on a board, ended, or not started.
 
     None when the challenge is in no week. ``counts`` says whether this user's points count
     on the running week's board now (their team may not take part).
     """
     at = at or timezone.now()
-    weeks = list(ChallengeWeek.objects.filter(challenges=challenge).order_by("-starts_at"))
+    if weeks is None:  # the challenge's weeks, newest first (challenge_shared has them cached)
+        weeks = list(ChallengeWeek.objects.filter(challenges=challenge).order_by("-starts_at"))
     if not weeks:
         return None
     running = next((w for w in weeks if w.is_running(at)), None)

@@ -104,8 +104,35 @@ def module_page_context(*, module: SkillModulePage, user) -> dict:
     }
 
 
-def lesson_page_context(*, lesson: LessonPage, user) -> dict:
-    """Module, previous/next, progress, quiz state, the user's reflections and their points."""
+# Blocks whose rendering shows the viewer's own state (answers, attempts, drafts): rendered on
+# every request. Every other block renders the same for everyone and is cached (lesson_shared).
+PERSONAL_BLOCKS = frozenset({"quiz", "reflection"})
+SHARED_TIMEOUT = 600
+
+
+def lesson_shared(lesson: LessonPage) -> dict:
+    """What a lesson shows everyone alike: its module, the module's live lessons, whether it has
+    a quiz, and the body as parts (``{"html": ...}`` for a block rendered once for everyone,
+    ``{"index": i}`` for a personal block the page renders per request).
+
+    Cached under the page-tree version (``home.page_cache``), which every page save, publish,
+    unpublish, move or delete replaces (at once and after the commit), so a new revision shows
+    at once; nothing of any person goes in."""
+    from django.core.cache import cache
+
+    from home.page_cache import pages_version
+
+    key = f"lessons:shared:{pages_version()}:{lesson.pk}"
+    shared = cache.get(key)
+    if shared is None:
+        shared = _lesson_shared(lesson)
+        cache.set(key, shared, SHARED_TIMEOUT)
+    return shared
+
+
+def _lesson_shared(lesson: LessonPage) -> dict:
+    from django.utils.html import format_html
+
     module = (
         SkillModulePage.objects.select_related("skill")
         .filter(path=lesson.path[: -Page.steplen])
@@ -119,6 +146,38 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
             .order_by("path")
             .only("pk", "title", "url_path", "path", "depth")
         )
+    parts = []
+    for index, block in enumerate(lesson.body):
+        if block.block_type in PERSONAL_BLOCKS:
+            parts.append({"index": index, "block_type": block.block_type})
+        else:
+            html = block.render_as_block(context={"page": lesson, "block_id": block.id})
+            parts.append(
+                {
+                    "html": format_html(
+                        '<div class="lesson-block lesson-block--{}">{}</div>',
+                        block.block_type,
+                        html,
+                    )
+                }
+            )
+    return {
+        "module": module,
+        "siblings": siblings,
+        "has_quiz": any(p.get("block_type") == "quiz" for p in parts),
+        "has_reflection": any(p.get("block_type") == "reflection" for p in parts),
+        "parts": parts,
+    }
+
+
+def lesson_page_context(*, lesson: LessonPage, user) -> dict:
+    """Module, previous/next, progress, quiz state, the user's reflections and their points."""
+    shared = lesson_shared(lesson)
+    module, siblings = shared["module"], shared["siblings"]
+    body = [
+        part if "html" in part else {"block": lesson.body[part["index"]]}
+        for part in shared["parts"]
+    ]
     ids = [s.pk for s in siblings]
     position = ids.index(lesson.pk) if lesson.pk in ids else None
     done: set[int] = set()
@@ -140,7 +199,7 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
         if attempt.score_percent > state["best"].score_percent:
             state["best"] = attempt
     reflection_counts = {}
-    if is_ld(user) and lesson.reflection_blocks():
+    if shared["has_reflection"] and is_ld(user):
         # L&D sees how many wrote a reflection, never what they wrote.
         reflection_counts = {block.id: 0 for block in lesson.reflection_blocks()}
         reflection_counts.update(
@@ -159,7 +218,8 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
         "lesson_total": len(siblings),
         "is_complete": lesson.pk in done,
         "module_percent": _percent(len(done & set(ids)), len(ids)),
-        "has_quiz": bool(lesson.quiz_blocks()),
+        "has_quiz": shared["has_quiz"],
+        "body": body,
         "quiz_state": quiz_state,
         "reflections": reflections,
         "reflection_counts": reflection_counts,

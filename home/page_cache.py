@@ -19,12 +19,19 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.http.request import split_domain_port
+from wagtail.images.models import AbstractImage
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 from wagtail.views import serve
 
 VERSION_KEY = "pages:version"
 TIMEOUT = 600
+
+
+def pages_version() -> str:
+    """The page-tree version: replaced whenever a page, a site or a view restriction changes
+    (``forget_pages``). Caches of what pages show everyone alike key on it."""
+    return _version()
 
 
 def _version() -> str:
@@ -36,9 +43,11 @@ def _version() -> str:
 
 
 def forget_pages(sender=None, **kwargs) -> None:
-    """Signal receiver: a page, a site or a view restriction changed; all routes are stale."""
+    """Signal receiver: a page, a site or a view restriction changed; all routes are stale.
+    An image too: what pages show everyone alike is cached with its renditions' URLs."""
     if sender is None or (
-        isinstance(sender, type) and issubclass(sender, (Page, Site, PageViewRestriction))
+        isinstance(sender, type)
+        and issubclass(sender, (Page, Site, PageViewRestriction, AbstractImage))
     ):
         _new_version()
         # Again after the commit: a request that read the old page before it must not have

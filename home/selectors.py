@@ -164,10 +164,35 @@ def week_taking_part(user: User):
     )
 
 
+# The dashboard's panels that are slow to read (a dozen aggregates over challenges, mentoring
+# and assignments) are kept per person. Their key carries the person's version (replaced by
+# every notification written or read and by changes to their user row or roles: badges, kudos,
+# reviews and assignments notify), their newest ledger row (every award and revocation is a new
+# row: points, skills, signals that score) and the page-tree version (challenges published or
+# withdrawn). What changes without any of those (a week starting, a rule in a guidance pack)
+# shows within DASHBOARD_TTL. Ranks move when anyone scores, so standings are read every time.
+DASHBOARD_TTL = 60
+
+
 def dashboard_context(user: User) -> dict:
     """Everything the signed-in home page shows, with charts ready to render."""
+    from accounts.person_cache import person_cached
+    from home.page_cache import pages_version
+
+    recent = list(PointsAward.objects.filter(user=user).order_by("-created_at", "-pk")[:8])
+    for award in recent:
+        award.label = award.reason or KIND_LABELS.get(award.kind, award.kind)
+    newest = max((award.pk for award in recent), default=0)
+    panels = person_cached(
+        user.pk,
+        f"dashboard:{newest}:{pages_version()}",
+        lambda: _dashboard_panels(user, earned=bool(recent)),
+        timeout=DASHBOARD_TTL,
+    )
+    week = panels["week"]
+    if week is not None and week.ends_at <= timezone.now():
+        week = None  # ended since it was cached
     # Every figure from the standings in one query: all time, this month, the week, skills.
-    week = week_taking_part(user)
     month, week_scope = scopes.month_key_now(), f"week-{week.pk}" if week else None
     standings = standings_of(user=user, scopes=[scopes.ALL, month, week_scope], skills=True)
     points, rank = standings.get(scopes.ALL, (0, None))
@@ -181,7 +206,6 @@ def dashboard_context(user: User) -> dict:
             if scope.startswith(SKILL_PREFIX)
         },
     )
-    signals = mentoring_signals(user)
     charts = {
         "skills": svg_hbars(
             labels=[s["name"] for s in skills],
@@ -190,7 +214,26 @@ def dashboard_context(user: User) -> dict:
             title="Your points per skill",
             chart_id="chart-skills",
         ),
+        **panels["charts"],
     }
+    return {
+        **panels,
+        "points": points,
+        "progress": level_progress(points),
+        "rank": rank,
+        "month_rank": month_rank,
+        "week": week,
+        "week_rank": week_rank,
+        "skills": skills,
+        "charts": charts,
+        "recent": recent,
+    }
+
+
+def _dashboard_panels(user: User, *, earned: bool) -> dict:
+    """The dashboard's slow panels for ``dashboard_context`` (cached there, per person)."""
+    signals = mentoring_signals(user)
+    charts = {}
     if signals.flag_labels:
         charts["flags"] = svg_lines(
             labels=signals.flag_labels,
@@ -207,27 +250,17 @@ def dashboard_context(user: User) -> dict:
             title="AI pass rate on your test cases, by model version (%)",
             chart_id="chart-pass-rates",
         )
-    recent = list(PointsAward.objects.filter(user=user).order_by("-created_at", "-pk")[:8])
-    for award in recent:
-        award.label = award.reason or KIND_LABELS.get(award.kind, award.kind)
     return {
+        "week": week_taking_part(user),
         "assignments": assignments_for_user(user),
         "open_challenges": open_challenges(user),
-        "points": points,
-        "progress": level_progress(points),
-        "rank": rank,
-        "month_rank": month_rank,
-        "week": week,
-        "week_rank": week_rank,
         "badges": list(
             BadgeAward.objects.filter(user=user).select_related("badge", "badge__image")[:12]
         ),
-        "skills": skills,
         "signals": signals,
         "guidance": contribution_summary(user),
         "charts": charts,
-        "recent": recent,
-        **welcome_for(user, earned=bool(recent)),
+        **welcome_for(user, earned=earned),
         "kudos": list(
             Kudos.objects.filter(recipient=user).select_related("giver").order_by("-created_at")[:5]
         ),
