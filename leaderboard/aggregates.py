@@ -16,8 +16,14 @@ after it commits and folds again, so every delta committed before a fold attempt
 that attempt or by the holder's next round. Until then a rank read from the buckets may lag by
 the few milliseconds a fold takes; the person's own points never lag. ``standings_rebuild``
 takes the same lock and drops the deltas it recomputes.
+
+Badges ride on the same machinery: each award writes a ``BadgeCheck`` row in its transaction,
+each fold round claims a batch of them, and the folder evaluates those people after its commit
+(``badges_evaluate_many``: a few reads per batch). A person with ten awards in a burst is
+evaluated once; a check whose award's process died is claimed by the next fold or the sweep.
 """
 
+import logging
 from collections import defaultdict
 from datetime import datetime
 
@@ -28,6 +34,7 @@ from accounts.models import Team
 from leaderboard import scopes
 from leaderboard.models import (
     AggregateDelta,
+    BadgeCheck,
     PointsAward,
     ScopeSettings,
     ScoreBucket,
@@ -38,6 +45,10 @@ from leaderboard.models import (
 # Any constant; names the fold in pg_locks (b"fold" as an integer).
 FOLD_LOCK = 0x666F6C64
 FOLD_BATCH = 2000
+# People whose badges one fold round claims for evaluation (a few queries per batch).
+CHECK_BATCH = 200
+
+logger = logging.getLogger(__name__)
 
 
 def _table(model) -> str:
@@ -171,12 +182,16 @@ def fold_lock(*, wait: bool) -> bool:
     return wait or bool(held)
 
 
-def _fold_postgresql() -> int:
-    """One statement: take a batch of deltas, apply them, and delete them (one snapshot)."""
+def _fold_postgresql() -> tuple[int, list[int]]:
+    """One statement: take a batch of deltas, apply them, delete them, and claim a batch of
+    badge checks. Runs after the statement that took the fold lock, so its snapshot is newer
+    than every other folder's commit: the bucket counts it reads are the current ones, and a
+    bucket brought to zero can be deleted in the same statement."""
     delta, bucket, team = _table(AggregateDelta), _table(ScoreBucket), _table(TeamStanding)
+    check = _table(BadgeCheck)
     sql = f"""
         WITH taken AS (
-            DELETE FROM {delta} WHERE id IN (SELECT id FROM {delta} ORDER BY id LIMIT %s)
+            DELETE FROM {delta} WHERE id = ANY(ARRAY(SELECT id FROM {delta} ORDER BY id LIMIT %s))
             RETURNING kind, scope, key, count, points, members, reached_at
         ), moves AS (
             SELECT scope, key, SUM(count) AS n FROM taken WHERE kind = %s
@@ -186,50 +201,56 @@ def _fold_postgresql() -> int:
             SELECT scope, key, n FROM moves WHERE n > 0 ORDER BY scope, key
             ON CONFLICT (scope, points) DO UPDATE SET count = {bucket}.count + excluded.count
             RETURNING 1
+        ), emptied AS (
+            -- The rows exist: a person leaves a score only after entering it. A bucket whose
+            -- last holders left is deleted, the others lowered (the check constraint keeps
+            -- counts from going below zero).
+            DELETE FROM {bucket} USING moves
+            WHERE moves.n < 0 AND {bucket}.scope = moves.scope AND {bucket}.points = moves.key
+              AND {bucket}.count + moves.n = 0
+            RETURNING 1
         ), lowered AS (
-            -- The rows exist: a person leaves a score only after entering it.
             UPDATE {bucket} SET count = {bucket}.count + moves.n FROM moves
             WHERE moves.n < 0 AND {bucket}.scope = moves.scope AND {bucket}.points = moves.key
-            RETURNING {bucket}.scope, {bucket}.points, {bucket}.count
+              AND {bucket}.count + moves.n <> 0
+            RETURNING 1
         ), teams AS (
             INSERT INTO {team} (scope, team_id, points, members, reached_at)
             SELECT scope, key, SUM(points), SUM(members), MAX(reached_at) FROM taken
-            WHERE kind = %s AND key IN (SELECT id FROM {_table(Team)})
+            WHERE kind = %s AND EXISTS (SELECT 1 FROM {_table(Team)} t WHERE t.id = taken.key)
             GROUP BY scope, key ORDER BY scope, key
             ON CONFLICT (scope, team_id) DO UPDATE SET
                 points = {team}.points + excluded.points,
                 members = {team}.members + excluded.members,
                 reached_at = GREATEST({team}.reached_at, excluded.reached_at)
             RETURNING 1
+        ), checks AS (
+            DELETE FROM {check} WHERE id = ANY(ARRAY(SELECT id FROM {check} ORDER BY id LIMIT %s))
+            RETURNING user_id
         )
         SELECT (SELECT COUNT(*) FROM taken), (SELECT COUNT(*) FROM raised),
-               (SELECT COUNT(*) FROM teams), scope, points FROM lowered WHERE count = 0
-        UNION ALL SELECT (SELECT COUNT(*) FROM taken), 0, 0, NULL, NULL
+               (SELECT COUNT(*) FROM emptied), (SELECT COUNT(*) FROM lowered),
+               (SELECT COUNT(*) FROM teams), ARRAY(SELECT DISTINCT user_id FROM checks)
     """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [FOLD_BATCH, AggregateDelta.BUCKET, AggregateDelta.TEAM])
-        rows = cursor.fetchall()
-    emptied = [(scope, points) for *_, scope, points in rows if scope is not None]
-    if emptied:
-        # A bucket whose last holder moved on (rows written by the statement above, so a
-        # second statement; the check constraint keeps counts from going below zero).
-        _delete(
-            ScoreBucket.objects.filter(
-                scope__in={s for s, _ in emptied}, points__in={p for _, p in emptied}, count=0
-            )
-        )
-    return rows[0][0]
+        cursor.execute(sql, [FOLD_BATCH, AggregateDelta.BUCKET, AggregateDelta.TEAM, CHECK_BATCH])
+        row = cursor.fetchone()
+    return row[0], sorted(row[-1])
 
 
-def _fold_portable() -> int:
+def _fold_portable() -> tuple[int, list[int]]:
     """The same fold in a few statements, for SQLite (one writer at a time)."""
+    checks = list(BadgeCheck.objects.order_by("id").values_list("id", "user_id")[:CHECK_BATCH])
+    if checks:
+        _delete(BadgeCheck.objects.filter(id__in=[pk for pk, _ in checks]))
+    users = sorted({user_id for _, user_id in checks})
     batch = list(
         AggregateDelta.objects.order_by("id").values_list(
             "id", "kind", "scope", "key", "count", "points", "members", "reached_at"
         )[:FOLD_BATCH]
     )
     if not batch:
-        return 0
+        return 0, users
     buckets: dict[tuple[str, int], int] = defaultdict(int)
     teams: dict[tuple[str, int], list] = {}
     for _, kind, scope, key, count, points, members, reached_at in batch:
@@ -271,38 +292,69 @@ def _fold_portable() -> int:
             latest="reached_at",
         )
     _delete(AggregateDelta.objects.filter(id__in=[row[0] for row in batch]))
-    return len(batch)
+    return len(batch), users
 
 
-def fold_batch() -> int | None:
-    """Fold one batch of deltas in the current transaction; None when another folder holds the
-    lock. Every "out of score p" delta follows the same person's "into p" (their awards are
-    serialised), so no bucket's net change takes it below zero."""
-    if not fold_lock(wait=False):
+def fold_batch(*, locked: bool = False) -> tuple[int, list[int]] | None:
+    """Fold one batch of deltas and claim one batch of badge checks in the current transaction.
+
+    Returns how many deltas were folded and the people whose badges are now the caller's to
+    evaluate (after its commit: ``badges_after_fold``), or None when another folder holds the
+    lock. ``locked``: the caller took the lock already in this transaction. Every "out of
+    score p" delta follows the same person's "into p" (their awards are serialised), so no
+    bucket's net change takes it below zero.
+    """
+    if not locked and not fold_lock(wait=False):
         return None
     return _fold_postgresql() if connection.vendor == "postgresql" else _fold_portable()
 
 
-def _fold_once() -> int | None:
+def _fold_once() -> tuple[int, list[int]] | None:
     with transaction.atomic():
         return fold_batch()
 
 
+def _pending() -> bool:
+    """Whether any delta or badge check waits (one statement; along the primary keys, which
+    stay short where a sequential scan would read every page the queue ever filled)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT id FROM {_table(AggregateDelta)} ORDER BY id LIMIT 1) "  # noqa: S608
+            f"IS NOT NULL OR (SELECT id FROM {_table(BadgeCheck)} ORDER BY id LIMIT 1) IS NOT NULL"
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def badges_after_fold(user_ids: list[int]) -> None:
+    """Evaluate the badges of people a fold claimed checks for (after its commit). A failure is
+    logged: the award is committed and a broken badge rule must not fail the caller."""
+    if not user_ids:
+        return
+    from leaderboard.badges import badges_evaluate_many
+
+    try:
+        badges_evaluate_many(user_ids)
+    except Exception:
+        logger.exception("Could not evaluate badges for users %s", user_ids[:20])
+
+
 def aggregates_fold(*, rounds: int = 50) -> int:
-    """Apply pending deltas to the score buckets and team standings; returns how many.
+    """Apply pending deltas to the score buckets and team standings, and evaluate the badges of
+    people with pending checks; returns how many deltas were folded.
 
     Called after each award commits (and by the periodic sweep as a safety net). Returns at
     once when another process is folding: that process looks again after it commits.
     """
     folded = 0
-    # Usually the award folded inline and this is one cheap look at an empty table.
+    # Usually the award folded inline and this is one cheap look at two empty tables.
     for _ in range(rounds):
-        if not AggregateDelta.objects.exists():
+        if not _pending():
             break
         done = _fold_once()
         if done is None:
             break
-        folded += done
+        folded += done[0]
+        badges_after_fold(done[1])
     return folded
 
 

@@ -5,7 +5,7 @@
 """
 
 from leaderboard.models.ledger import PointsAward
-from leaderboard.models.recognition import Badge, BadgeAward, Kudos, Level
+from leaderboard.models.recognition import Badge, BadgeAward, BadgeCheck, Kudos, Level
 from leaderboard.models.standings import (
     AggregateDelta,
     BoardPresence,
@@ -19,6 +19,7 @@ __all__ = [
     "AggregateDelta",
     "Badge",
     "BadgeAward",
+    "BadgeCheck",
     "BoardPresence",
     "Kudos",
     "Level",

@@ -164,6 +164,30 @@ class BadgeAward(models.Model):
         return f"{self.badge} for {self.user_id}"
 
 
+class BadgeCheck(models.Model):
+    """A person whose badges are due for evaluation: an award happened.
+
+    Written in the award's transaction (so it exists exactly when the award does, whatever
+    happens to Redis or the process afterwards) and claimed in batches by the standings fold
+    (``leaderboard.aggregates``), which evaluates each claimed person once however many of
+    their awards queued a check (``leaderboard.badges.badges_evaluate_many``).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # No foreign-key constraint and no index: a cheap per-award insert. The row lives for
+    # milliseconds, and a person with awards cannot be deleted anyway (the ledger protects them).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+    def __str__(self) -> str:
+        return f"Badge check for {self.user_id}"
+
+
 class Kudos(models.Model):
     """Thanks from one colleague to another, from the giver's weekly budget; earns points."""
 

@@ -7,12 +7,18 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Membership, User
 from config.errors import ApplicationError as LeaderboardError
-from leaderboard.aggregates import aggregates_fold, fold_batch, standings_apply
+from leaderboard import scopes
+from leaderboard.aggregates import (
+    FOLD_LOCK,
+    aggregates_fold,
+    badges_after_fold,
+    fold_batch,
+    standings_apply,
+)
 from leaderboard.models import PointsAward
 
 logger = logging.getLogger(__name__)
@@ -37,47 +43,172 @@ def users_lock(user_ids) -> None:
         list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
-def _capped_amount(*, user: User, kind: str, amount: int, at: datetime) -> int:
-    """How much of ``amount`` the daily cap for ``kind`` still allows (corrections are uncapped).
-
-    Counted from the ledger, under the lock on the user's row, so two requests (or two workers)
-    cannot both squeeze under the cap.
-    """
-    cap = settings.LEADERBOARD_DAILY_CAPS.get(kind)
-    if cap is None or amount <= 0:
-        return amount
-    start = _local_day_start(at)
-    used = (
-        PointsAward.objects.filter(
-            user=user,
-            kind=kind,
-            amount__gt=0,
-            created_at__gte=start,
-            created_at__lt=start + timedelta(days=1),
-        ).aggregate(total=Sum("amount"))["total"]
-        or 0
-    )
-    return max(0, min(amount, cap - used))
-
-
-def _after_award(*, user_id: int, moved: list[str]) -> None:
+def _after_award(*, moved: list[str], checked: list[int]) -> None:
     # The award is committed: a broken channel layer or badge rule must not turn the caller's
     # request into an error page, so failures are logged, not raised.
     from leaderboard import broadcast
-    from leaderboard.badges import badges_evaluate
 
-    try:
-        aggregates_fold()
-    except Exception:
-        logger.exception("Could not fold the standings' pending deltas")
     try:
         broadcast.announce(moved)
     except Exception:
         logger.exception("Could not announce leaderboard scopes %s", moved)
+    # The badge checks the award's own fold claimed (its person's among them, or another
+    # folder's claim has it), then whatever other awards left while this one held the lock.
+    badges_after_fold(checked)
     try:
-        badges_evaluate(user=User.objects.get(pk=user_id))
+        aggregates_fold()
     except Exception:
-        logger.exception("Could not evaluate badges for user %s", user_id)
+        logger.exception("Could not fold the standings' pending deltas")
+
+
+def _month_bounds(at: datetime) -> tuple[datetime, datetime]:
+    """The month scope's range for an award at ``at`` (as ``scopes.award_filter`` has it)."""
+    local = timezone.localtime(at)
+    year, month = local.year, local.month
+    start = timezone.make_aware(datetime(year, month, 1))
+    end = timezone.make_aware(datetime(year + month // 12, month % 12 + 1, 1))
+    return start, end
+
+
+def _lock_and_team(user_id: int) -> tuple[bool, int | None]:
+    """Lock the person's user row; their current team (one statement). False: no such user."""
+    membership = connection.ops.quote_name(Membership._meta.db_table)
+    users = connection.ops.quote_name(User._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT m.team_id FROM {membership} m "  # noqa: S608
+            f"WHERE m.user_id = u.id AND m.ended_at IS NULL LIMIT 1) "
+            f"FROM {users} u WHERE u.id = %s{lock}",
+            [user_id],
+        )
+        row = cursor.fetchone()
+    return row is not None, (row[0] if row else None)
+
+
+def _existing_and_used(*, user_id: int, source_key: str, kind: str, at: datetime):
+    """The award this source already made, if any, and today's points of ``kind`` so far."""
+    start = _local_day_start(at)
+    table = connection.ops.quote_name(PointsAward._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT id FROM {table} WHERE user_id = %s AND source_key = %s), "  # noqa: S608
+            f"(SELECT COALESCE(SUM(amount), 0) FROM {table} WHERE user_id = %s AND kind = %s "
+            "AND amount > 0 AND created_at >= %s AND created_at < %s)",
+            [user_id, source_key, user_id, kind, start, start + timedelta(days=1)],
+        )
+        return cursor.fetchone()
+
+
+_AWARD_SQL = """
+WITH live AS (
+    -- The scopes the award counts in, less challenge weeks frozen before it.
+    SELECT s.scope, ss.frozen_at
+    FROM unnest(%(scopes)s::varchar[]) AS s(scope)
+    LEFT JOIN {settings} ss ON ss.scope = s.scope AND ss.frozen_at IS NOT NULL
+    WHERE ss.frozen_at IS NULL OR %(at)s::timestamptz <= ss.frozen_at
+), award AS (
+    INSERT INTO {award} (user_id, team_id, amount, kind, source_key, skill, week_id, reason,
+                         awarded_by_id, created_at)
+    VALUES (%(user)s, %(team)s::bigint, %(amount)s, %(kind)s, %(key)s, %(skill)s,
+            %(week)s::integer, %(reason)s, %(by)s::bigint, %(at)s::timestamptz)
+    ON CONFLICT (user_id, source_key) DO NOTHING
+    RETURNING id
+), before AS (
+    -- This statement's snapshot is newer than the lock on the user row, so these are the
+    -- person's current standings (only their own awards write them, and those wait).
+    SELECT st.scope, st.points FROM {standing} st
+    WHERE st.user_id = %(user)s AND st.scope IN (SELECT scope FROM live)
+      AND EXISTS (SELECT 1 FROM award)
+), moved AS (
+    INSERT INTO {standing} AS st (scope, user_id, points, reached_at)
+    SELECT scope, %(user)s, %(amount)s, %(at)s::timestamptz FROM live
+    WHERE EXISTS (SELECT 1 FROM award) ORDER BY scope
+    ON CONFLICT (scope, user_id) DO UPDATE SET
+        points = st.points + excluded.points,
+        reached_at = GREATEST(st.reached_at, excluded.reached_at)
+    RETURNING scope, points
+), deltas AS (
+    INSERT INTO {delta} (kind, scope, key, count, points, members, reached_at)
+    SELECT {bucket}, scope, points, -1, 0, 0, NULL::timestamptz FROM before
+    UNION ALL
+    SELECT {bucket}, scope, points, 1, 0, 0, NULL FROM moved
+    UNION ALL
+    -- The team's rows; a member is new in a scope with their first award there for the team
+    -- (this award is not visible to the statement's own reads).
+    SELECT {team}, live.scope, %(team)s::bigint, 0, %(amount)s,
+           (NOT EXISTS (
+               SELECT 1 FROM {award} a WHERE a.user_id = %(user)s AND a.team_id = %(team)s::bigint
+               AND CASE live.scope
+                   WHEN 'all' THEN TRUE
+                   WHEN %(month)s THEN a.created_at >= %(month_start)s::timestamptz
+                                   AND a.created_at < %(month_end)s::timestamptz
+                   WHEN %(week_scope)s THEN a.week_id = %(week)s::integer
+                                   AND (live.frozen_at IS NULL OR a.created_at <= live.frozen_at)
+                   WHEN %(skill_scope)s THEN a.skill = %(skill)s
+               END))::integer,
+           %(at)s::timestamptz
+    FROM live WHERE %(team)s::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM award)
+), checked AS (
+    INSERT INTO {check} (user_id) SELECT %(user)s FROM award
+)
+SELECT id, pg_try_advisory_xact_lock(%(fold_lock)s) FROM award
+"""
+
+
+def _award_postgresql(*, user: User, team_id, at: datetime, fields: dict) -> int | None:
+    """Write the award, the person's standings, the aggregates' deltas and a badge check in one
+    statement, and take the fold lock if it is free. Returns the award's id and whether the
+    lock is held, or None when this source already awarded (ON CONFLICT: nothing written)."""
+    from leaderboard.models import AggregateDelta, BadgeCheck, ScopeSettings, Standing
+
+    quote = connection.ops.quote_name
+    sql = _AWARD_SQL.format(
+        settings=quote(ScopeSettings._meta.db_table),
+        award=quote(PointsAward._meta.db_table),
+        standing=quote(Standing._meta.db_table),
+        delta=quote(AggregateDelta._meta.db_table),
+        check=quote(BadgeCheck._meta.db_table),
+        bucket=AggregateDelta.BUCKET,
+        team=AggregateDelta.TEAM,
+    )
+    week_id, skill = fields["week_id"], fields["skill"]
+    month_start, month_end = _month_bounds(at)
+    params = {
+        "scopes": scopes.scopes_for(created_at=at, week_id=week_id, skill=skill),
+        "user": user.pk,
+        "team": team_id,
+        "amount": fields["amount"],
+        "kind": fields["kind"],
+        "key": fields["source_key"],
+        "skill": skill,
+        "week": week_id,
+        "reason": fields["reason"],
+        "by": fields["awarded_by"].pk if fields["awarded_by"] else None,
+        "at": at,
+        "month": scopes.month_key(at),
+        "month_start": month_start,
+        "month_end": month_end,
+        "week_scope": f"week-{week_id}" if week_id else None,
+        "skill_scope": f"skill-{skill}" if skill else None,
+        "fold_lock": FOLD_LOCK,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _award_portable(*, user: User, team_id, at: datetime, fields: dict) -> PointsAward | None:
+    """The same writes through the ORM (SQLite: one writer at a time). None when this source
+    already awarded. No badge check row: the caller evaluates this person after commit."""
+    if PointsAward.objects.filter(user=user, source_key=fields["source_key"]).exists():
+        return None
+    try:
+        award = PointsAward.objects.create(user=user, team_id=team_id, created_at=at, **fields)
+    except IntegrityError:  # SQLite aborts only the statement; the transaction goes on
+        return None
+    standings_apply(award)
+    return award
 
 
 def points_award(
@@ -101,6 +232,11 @@ def points_award(
     or the daily cap for ``kind`` already reached (an award over the cap is cut down to it).
     Points are fixed here; a later change to what earned them does not rewrite history.
     ``created_at`` backdates an award (demo history only).
+
+    On PostgreSQL the transaction is three statements: lock the user row (with their current
+    team), write everything in one statement (``_AWARD_SQL``), fold the shared aggregates if no
+    one else is folding; a capped kind adds one (the duplicate check and today's total).
+    Badges are evaluated after commit, in batches, by whoever folds (``BadgeCheck``).
     """
     if not source_key:
         raise ValueError("An award needs a source_key naming what earned it.")
@@ -111,41 +247,57 @@ def points_award(
     if amount == 0:
         return None
     at = created_at or timezone.now()
+    postgresql = connection.vendor == "postgresql"
     with transaction.atomic():
         # Lock the user's row: their awards are serialised, so the duplicate check, the daily
         # cap and their standing rows cannot race with a concurrent award for the same user.
-        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
-        existing = PointsAward.objects.filter(user=user, source_key=source_key).first()
-        if existing is not None:
-            return existing
-        capped = _capped_amount(user=user, kind=kind, amount=amount, at=at)
-        if capped == 0:
-            return None
+        # Every later statement's snapshot is newer than the lock.
+        found, team_id = _lock_and_team(user.pk)
+        if not found:
+            raise User.DoesNotExist(f"No user {user.pk}.")
+        capped = amount
+        if settings.LEADERBOARD_DAILY_CAPS.get(kind) is not None and amount > 0:
+            existing_id, used = _existing_and_used(
+                user_id=user.pk, source_key=source_key, kind=kind, at=at
+            )
+            if existing_id is not None:
+                return PointsAward.objects.get(pk=existing_id)
+            capped = max(0, min(amount, settings.LEADERBOARD_DAILY_CAPS[kind] - used))
+            if capped == 0:
+                return None
         if capped != amount:
             reason = f"{reason} (cut from {amount} to the daily cap)".strip()
-        try:
-            # Under the row lock a duplicate cannot get this far on PostgreSQL, so no savepoint.
-            with transaction.atomic(savepoint=connection.vendor != "postgresql"):
-                award = PointsAward.objects.create(
-                    user=user,
-                    team=user.current_team,
-                    amount=capped,
-                    kind=kind,
-                    source_key=source_key,
-                    skill=skill,
-                    week_id=week_id,
-                    reason=reason,
-                    awarded_by=awarded_by,
-                    created_at=at,
-                )
-        except IntegrityError:
-            # Only reachable without the row lock (SQLite): the unique constraint kept one row.
-            return PointsAward.objects.get(user=user, source_key=source_key)
-        moved = standings_apply(award)
+        fields = {
+            "amount": capped,
+            "kind": kind,
+            "source_key": source_key,
+            "skill": skill,
+            "week_id": week_id,
+            "reason": reason,
+            "awarded_by": awarded_by,
+        }
+        if postgresql:
+            written = _award_postgresql(user=user, team_id=team_id, at=at, fields=fields)
+            if written is None:
+                return PointsAward.objects.get(user=user, source_key=source_key)
+            award_id, locked = written
+            award = PointsAward(pk=award_id, user=user, team_id=team_id, created_at=at, **fields)
+            award._state.adding = False
+            award._state.db = connection.alias
+        else:
+            award = _award_portable(user=user, team_id=team_id, at=at, fields=fields)
+            if award is None:
+                return PointsAward.objects.get(user=user, source_key=source_key)
+            locked = False
+        moved = scopes.scopes_for(created_at=at, week_id=week_id, skill=skill)
         # Fold the shared aggregates now when no other award is folding (then the boards are
         # exact at commit); otherwise the folder, or this award's after-commit fold, does it.
-        fold_batch()
-        transaction.on_commit(partial(_after_award, user_id=user.pk, moved=moved))
+        # The fold also claims pending badge checks: evaluated once this transaction commits.
+        folded = fold_batch(locked=locked) if (locked or not postgresql) else None
+        checked = folded[1] if folded else []
+        if not postgresql:
+            checked = sorted({*checked, user.pk})
+        transaction.on_commit(partial(_after_award, moved=moved, checked=checked))
     return award
 
 

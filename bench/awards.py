@@ -1,0 +1,116 @@
+"""Award writes alone, on an already seeded PostgreSQL database: issue 11 item 3's budgets.
+
+    .venv/bin/python bench/awards.py [--single 200] [--writers 50 --processes 5 --seconds 20]
+                                     [--check]
+
+The award phase of ``make bench-scale`` (``bench/scale_django.py``'s ``single_awards`` and
+``concurrent_writers``) without the 25 minutes around it, so the award path can be measured
+before and after each change. It does not seed: point it at a database filled once with
+
+    createdb apprentice_awards && manage.py migrate
+    manage.py seed_scale --users 100000 --teams 2000 --awards 2000000 --force
+
+and the production settings ``bench/scale.py`` uses (``DATABASE_URL``, ``REDIS_URL``,
+``DJANGO_SECRET_KEY``, ``DJANGO_ALLOWED_HOSTS``, ``DJANGO_SECURE_SSL_REDIRECT=false``;
+``DJANGO_SETTINGS_MODULE`` defaults to ``config.settings.production``). Each run writes its
+awards under a source key of its own (``bench-awards-<time>:...``), so runs can follow each other
+on the same database; the ledger grows by a few thousand rows a run.
+
+Prints, for ``--single`` awards in a row: SQL statements per award as the benchmark counts them
+(everything ``points_award`` runs, after-commit work included, BEGIN/COMMIT when logged), median
+and p95 latency; for the closed-loop writers: awards/s inside the window, median / p95 / max
+latency, errors. Before measuring it VACUUMs the tables awards churn (this machine's
+PostgreSQL runs with autovacuum off; ``--no-vacuum`` skips it). ``--check`` adds the end-of-run
+check of ``make bench-scale`` (exactly once, no delta left, every aggregate equal to
+``standings_rebuild``'s; the rebuild takes ~1 min).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def vacuum(connection) -> None:
+    """VACUUM the tables awards churn: a queue table (deltas, badge checks) that nobody vacuums
+    keeps every deleted row's page and index entry, and each scan of it walks them all."""
+    tables = [
+        "leaderboard_aggregatedelta",
+        "leaderboard_scorebucket",
+        "leaderboard_teamstanding",
+        "leaderboard_standing",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('leaderboard_badgecheck') IS NOT NULL")
+        if cursor.fetchone()[0]:
+            tables.append("leaderboard_badgecheck")
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--single", type=int, default=200)
+    parser.add_argument("--writers", type=int, default=50)
+    parser.add_argument("--processes", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--check", action="store_true", help="exactly once + equal to rebuild")
+    parser.add_argument("--no-vacuum", action="store_true", help="skip the VACUUM before")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from bench import scale_django as sd
+
+    if connection.vendor != "postgresql":
+        sys.exit("Run this on the seeded PostgreSQL database (DATABASE_URL).")
+    if not args.no_vacuum:
+        vacuum(connection)
+    sd.SOURCE = f"bench-awards-{int(time.time())}"  # this run's keys: never a duplicate
+    user_ids = sd.seeded_user_ids()
+    if not user_ids:
+        sys.exit("No seeded users: run manage.py seed_scale first (see the docstring).")
+    print(f"{len(user_ids)} seeded users; load average {os.getloadavg()[0]:.1f}", flush=True)
+
+    if args.single:
+        one = sd.single_awards(args.single, user_ids)
+        med, p95 = sd.med_p95(one["ms"])
+        q = one["queries"]
+        print(
+            f"single: {len(one['ms'])} awards, statements median {statistics.median(q):g} "
+            f"max {max(q)} (BEGIN/COMMIT/SAVEPOINT among them: {max(one['control'])}), "
+            f"latency median {med:.1f} ms p95 {p95:.1f} ms, errors {one['errors']} "
+            f"{one['error_kinds']}",
+            flush=True,
+        )
+        for sql in one["sample_sql"]:
+            print(f"    {sql[:160]}")
+    if args.writers:
+        many = sd.concurrent_writers(
+            writers=args.writers, processes=args.processes, seconds=args.seconds, user_ids=user_ids
+        )
+        med, p95 = sd.med_p95(many["ms"])
+        print(
+            f"writers: {args.writers} in {args.processes} processes for {args.seconds:g} s: "
+            f"{many['per_second']:.1f} awards/s, latency median {med:.1f} ms p95 {p95:.1f} ms "
+            f"max {max(many['ms'] or [0]):.0f} ms, calls {many['calls']}, new {many['new']}, "
+            f"errors {many['errors']} {many['error_kinds']}",
+            flush=True,
+        )
+    if args.check:
+        result = sd.consistency()
+        print(f"check: {result}", flush=True)
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
