@@ -11,8 +11,9 @@ while it holds sockets on that scope, so Redis carries one ping and one broadcas
   one batch (``payloads.viewer_tails``: a constant number of queries however many they are) and
   hands each socket its frame in memory.
 - **Newest wins.** A scope has at most one delivery running per worker. An update arriving
-  meanwhile waits; a newer one replaces it, and the delivery running stops handing out its older
-  frame. Every frame is complete, so a socket that falls behind skips straight to the newest.
+  meanwhile waits, and a newer one replaces it: a worker that falls behind skips straight to the
+  newest complete frame instead of queueing every one (a delivery already handing out its frame
+  finishes, so sockets always get frames).
 
 The sockets a worker holds are kept here, in memory (``register``/``unregister``): a batch never
 counts a socket of another worker or a ghost of a lost disconnect. A worker leaves a scope's
@@ -196,9 +197,9 @@ class Worker:
                 except Exception:  # logged; the next update or a resync catches up
                     logger.warning("A live board batch failed for %s.", scope, exc_info=True)
                     continue
+                # Handed out whole even if a newer update came in meanwhile: stopping here
+                # would starve every socket while batches take longer than the interval.
                 for n, watcher in enumerate(watchers):
-                    if self.latest[scope]["version"] > delivered:
-                        break  # a newer frame is waiting: everyone gets that one instead
                     deliver, tail = (
                         _deliverer(watcher.channel_name),
                         tails.get(watcher.channel_name),

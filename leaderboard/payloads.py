@@ -21,7 +21,6 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db.models import OuterRef
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -76,7 +75,7 @@ def _person(rank: int, user, points: int, *, viewer_id=None, ld=False, mark=Fals
         "key": selectors._row_key(user.pk),
         "name": user.public_name if visible else selectors.ANONYMOUS,
         "points": points,
-        "url": reverse("leaderboard:person", args=[user.pk]) if visible else "",
+        "url": selectors.person_url(user.pk) if visible else "",
     }
     if ld and hidden:
         row["hidden"] = True

@@ -1,10 +1,11 @@
 """Boards: a scope's top N, its team board, and the payload a viewer's board is drawn from."""
 
+import functools
 import hashlib
 
 from django.conf import settings
 from django.db.models import Count, Max, Sum
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from leaderboard import scopes, team_boards
@@ -17,6 +18,18 @@ from leaderboard.selectors.ranks import (
     board_top,
     rank_map,
 )
+
+
+def person_url(user_id: int) -> str:
+    """``reverse("leaderboard:person", args=[user_id])`` without resolving the pattern for every
+    row (a live board batch builds thousands of rows)."""
+    return _person_url_format(get_script_prefix(), get_urlconf()).format(user_id)
+
+
+@functools.lru_cache(maxsize=16)
+def _person_url_format(prefix: str, urlconf) -> str:
+    marker = "987654321"
+    return reverse("leaderboard:person", args=[int(marker)]).replace(marker, "{}")
 
 
 def _row_key(user_id: int) -> str:
@@ -39,7 +52,7 @@ def standing_row(
         "hidden": hidden,
         "points": points,
         "me": me,
-        "url": reverse("leaderboard:person", args=[user.pk]) if visible else "",
+        "url": person_url(user.pk) if visible else "",
     }
 
 
@@ -189,7 +202,7 @@ def payload_for_viewer(payload: dict, *, viewer_id: int, viewer_is_ld: bool) -> 
             "name": row["name"] if visible else ANONYMOUS,
             "points": row["points"],
             "me": me,
-            "url": reverse("leaderboard:person", args=[row["uid"]]) if visible else "",
+            "url": person_url(row["uid"]) if visible else "",
         }
 
     top = [cut(row) for row in payload["top"]]
