@@ -67,7 +67,7 @@ def person_cached(
     return value
 
 
-def viewer_cached(request, name: str, compute: Callable[[], object]):
+def viewer_cached(request, name: str, compute: Callable[[], object], *, timeout: int = TIMEOUT):
     """``person_cached`` for the signed-in viewer of ``request``, under the version their
     request started with (read once by ``accounts.middleware``)."""
     pk = request.user.pk
@@ -78,7 +78,7 @@ def viewer_cached(request, name: str, compute: Callable[[], object]):
         value = getattr(request, "person_prefetched", {}).get(person_key(pk, name, version))
         if value is not None:
             return value
-    return person_cached(pk, name, compute, version=version)
+    return person_cached(pk, name, compute, version=version, timeout=timeout)
 
 
 def _bump(pks: list) -> None:

@@ -25,7 +25,7 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if request.user.is_authenticated:
-            context["dashboard"] = dashboard_context(request.user)
+            context["dashboard"] = dashboard_context(request.user, request=request)
         return context
 
 

@@ -13,6 +13,7 @@ remembered is whether any view restriction applies (adding one forgets every rou
 per person is cached.
 """
 
+import contextvars
 import uuid
 
 from django.apps import apps
@@ -28,10 +29,19 @@ VERSION_KEY = "pages:version"
 TIMEOUT = 600
 
 
+# The version this request's route was read under (set by the middleware for a page request),
+# so that what the page reads next keys on it without another cache round trip.
+_request_version: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "pages_version", default=None
+)
+
+
 def pages_version() -> str:
     """The page-tree version: replaced whenever a page, a site or a view restriction changes
-    (``forget_pages``). Caches of what pages show everyone alike key on it."""
-    return _version()
+    (``forget_pages``). Caches of what pages show everyone alike key on it. During a page
+    request, the version its route was read under: a value computed from a page read after a
+    change is then stored under the old version, which nobody reads any more."""
+    return _request_version.get() or _version()
 
 
 def _version() -> str:
@@ -94,7 +104,10 @@ class PageRouteCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_version.set(None)
         key = getattr(request, "_page_route_key", None)
         route = getattr(request, "_wagtail_route_for_request", None)
         if key and route is not None and response.status_code == 200:
@@ -118,6 +131,7 @@ class PageRouteCacheMiddleware:
         if host is None:
             return None
         version = _version()
+        _request_version.set(version)
         path = view_args[0] if view_args else view_kwargs.get("path", "")
         site_key = f"pages:site:{version}:{host}"
         key = f"pages:path:{version}:{host}:{path}"

@@ -174,21 +174,23 @@ def week_taking_part(user: User):
 DASHBOARD_TTL = 60
 
 
-def dashboard_context(user: User) -> dict:
-    """Everything the signed-in home page shows, with charts ready to render."""
-    from accounts.person_cache import person_cached
+def dashboard_context(user: User, *, request=None) -> dict:
+    """Everything the signed-in home page shows, with charts ready to render. With the
+    ``request`` that ``user`` is the viewer of, the cached panels are read under the person
+    version their request started with (no extra round trip)."""
+    from accounts.person_cache import person_cached, viewer_cached
     from home.page_cache import pages_version
 
     recent = list(PointsAward.objects.filter(user=user).order_by("-created_at", "-pk")[:8])
     for award in recent:
         award.label = award.reason or KIND_LABELS.get(award.kind, award.kind)
     newest = max((award.pk for award in recent), default=0)
-    panels = person_cached(
-        user.pk,
-        f"dashboard:{newest}:{pages_version()}",
-        lambda: _dashboard_panels(user, earned=bool(recent)),
-        timeout=DASHBOARD_TTL,
-    )
+    name = f"dashboard:{newest}:{pages_version()}"
+    panels_of = lambda: _dashboard_panels(user, earned=bool(recent))  # noqa: E731
+    if request is not None and request.user.pk == user.pk:
+        panels = viewer_cached(request, name, panels_of, timeout=DASHBOARD_TTL)
+    else:
+        panels = person_cached(user.pk, name, panels_of, timeout=DASHBOARD_TTL)
     week = panels["week"]
     if week is not None and week.ends_at <= timezone.now():
         week = None  # ended since it was cached
