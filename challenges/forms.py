@@ -121,15 +121,36 @@ class ReflectionForm(StepForm):
     )
 
 
+# A step form nobody has a draft of renders the same for everyone but for its client token:
+# its fields' HTML is cached per challenge under the page-tree version (``home.page_cache``) and
+# the token is new on every render (``challenge_steps.step_fields``). Skills renamed elsewhere
+# show within FIELDS_TTL.
+FIELDS_TTL = 60
+
+
 def step_forms(*, challenge, drafts: dict[str, dict], skills) -> dict[str, forms.Form]:
-    """Unbound forms for each step, pre-filled from the user's drafts."""
+    """Unbound forms for each step, pre-filled from the user's drafts. Each form without a
+    draft carries ``fields_key`` and, when cached, ``fields_html`` (read in one round trip)."""
+    from django.core.cache import cache
+
+    from home.page_cache import pages_version
+
     correct_initial = {"text": challenge.output, **drafts.get("correct", {})}
-    return {
+    found = {
         "correct": CorrectionForm(initial=correct_initial),
         "context": ContextNoteForm(initial=_initial(drafts, "context"), skills=skills),
         "test": TestCaseForm(initial=_initial(drafts, "test")),
         "reflect": ReflectionForm(initial=_initial(drafts, "reflect")),
     }
+    version = pages_version()
+    keys = {}
+    for step, form in found.items():
+        if not drafts.get(step):
+            form.fields_key = keys[step] = f"challenges:fields:{version}:{challenge.pk}:{step}"
+    cached = cache.get_many(list(keys.values())) if keys else {}
+    for step, key in keys.items():
+        found[step].fields_html = cached.get(key)
+    return found
 
 
 def _initial(drafts: dict[str, dict], step: str) -> dict:

@@ -75,3 +75,28 @@ def test_a_published_revision_of_a_challenge_shows_its_new_skills_at_once(client
     challenge.skills.set([skill])
     challenge.save_revision().publish()
     assert f'<span class="tag">{skill.name}</span>' in page(client, user, challenge.url)
+
+
+def test_two_people_on_one_challenge_each_see_only_their_own_draft_and_a_fresh_token(client):
+    import json
+    import re
+
+    challenge = make_challenge()
+    ana, ben = UserFactory(), UserFactory()
+    for user in (ana, ben):
+        page(client, user, challenge.url)  # the step forms' shared HTML is cached from here on
+    client.force_login(ana)
+    client.post(
+        reverse("challenges:draft", args=[challenge.pk, "reflect"]),
+        json.dumps({"data": {"what_changed": "Ana now reads every date twice."}}),
+        content_type="application/json",
+    )
+    tokens = []
+    for _ in range(2):
+        ana_html, ben_html = page(client, ana, challenge.url), page(client, ben, challenge.url)
+        assert "Ana now reads every date twice." in ana_html
+        assert "Ana now reads every date twice." not in ben_html
+        for html in (ana_html, ben_html):
+            tokens += re.findall(r'name="client_token" value="([0-9a-f-]{36})"', html)
+    assert len(tokens) >= 4 * 2  # the context and test steps' tokens in each of four pages
+    assert len(set(tokens)) == len(tokens)  # never one token twice, so never one post for two

@@ -1,0 +1,40 @@
+"""A step form's fields on the challenge page, from the shared cache when nobody's draft is in it
+(``challenges.forms.step_forms``)."""
+
+import uuid
+
+from django import template
+from django.core.cache import cache
+from django.template.loader import get_template
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+# Stands for the client token in cached HTML; each render puts a fresh token in its place.
+PLACEHOLDER = "00000000-0000-4000-8000-c0ffeec0ffee"
+
+
+def _render(form) -> str:
+    field = get_template("challenges/includes/field.html")
+    return "".join(field.render({"field": bound}) for bound in form)
+
+
+@register.simple_tag
+def step_fields(form) -> str:
+    """The form's fields as ``challenges/includes/field.html`` renders them. A bound form (a
+    refused post shown again) or one filled from a draft renders afresh; any other is the same
+    for everyone but for its client token, a new one on every render (so two submissions are
+    never taken for one)."""
+    key = getattr(form, "fields_key", None)
+    if key is None or form.is_bound:
+        return SafeString(_render(form))
+    html = getattr(form, "fields_html", None)
+    if html is None:
+        from challenges.forms import FIELDS_TTL
+
+        if "client_token" in form.fields:
+            form.initial = {**form.initial, "client_token": PLACEHOLDER}
+        html = _render(form)
+        cache.set(key, html, FIELDS_TTL)
+    # Escaped by the field template when rendered; the slot is ours and holds no user text.
+    return SafeString(html.replace(PLACEHOLDER, str(uuid.uuid4())))
