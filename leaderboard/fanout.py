@@ -38,9 +38,11 @@ logger = logging.getLogger(__name__)
 # A frame for a socket: (version, text) -> sent (or held until the socket's snapshot is out).
 Deliver = Callable[[int, str], Awaitable[None]]
 
-# Seconds between re-joins of the groups a worker is in (the layer forgets members after its
-# ``group_expiry``, a day by default).
-REJOIN_EVERY = 600.0
+# Seconds between re-joins of the groups a worker is in: the layer forgets members after its
+# ``group_expiry`` (a day by default), and a Redis restarted empty forgets them at once.
+REJOIN_EVERY = 60.0
+# Seconds between log lines while the channel layer cannot be read.
+LOG_EVERY = 60.0
 # Sockets handed their frame between two yields to the event loop during a delivery.
 YIELD_EVERY = 100
 
@@ -121,7 +123,7 @@ class Worker:
         """
         async with self.lock:
             wanted = bool(local_watchers(scope))
-            if wanted and scope not in self.joined:
+            if wanted:  # joined again on every connect: Redis may have restarted empty
                 if self.channel is None:
                     # The default prefix: channels-redis reads every channel of a process
                     # through one shared real channel ("specific.<prefix>!"), so a prefix of
@@ -144,18 +146,34 @@ class Worker:
     async def _rejoin_forever(self) -> None:
         while True:
             await asyncio.sleep(REJOIN_EVERY)
-            for scope in list(self.joined):
-                try:
-                    await self.layer.group_add(broadcast.group_name(scope), self.channel)
-                except Exception as error:  # tried again next time; connects re-join too
-                    logger.warning("Could not re-join %s: %s", broadcast.group_name(scope), error)
+            try:
+                await self._rejoin()
+            except Exception as error:  # tried again next time; connects re-join too
+                logger.warning("Live board worker could not re-join its groups: %s", error)
+
+    async def _rejoin(self) -> None:
+        for scope in list(self.joined):
+            await self.layer.group_add(broadcast.group_name(scope), self.channel)
 
     async def _receive_forever(self) -> None:
+        failing, logged = False, float("-inf")
         while True:
             try:
+                if failing:  # back from an outage: Redis may have lost the groups
+                    await self._rejoin()
+                    failing = False
                 message = await self.layer.receive(self.channel)
             except Exception as error:  # the layer is down: sockets catch up on resync
-                logger.warning("Live board worker cannot receive (%s); retrying.", error)
+                failing = True
+                now = asyncio.get_running_loop().time()
+                if now - logged >= LOG_EVERY:
+                    logged = now
+                    logger.warning(
+                        "Live board worker cannot reach the channel layer (%s: %s); retrying "
+                        "every second. (Logged once a minute.)",
+                        error.__class__.__name__,
+                        error,
+                    )
                 await asyncio.sleep(1.0)
                 continue
             kind = message.get("type")
