@@ -17,7 +17,13 @@ from django.core.cache import cache
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
-from accounts.person_cache import PREFETCHED, TIMEOUT, person_key, person_version
+from accounts.person_cache import (
+    HEADER_KEYS,
+    PREFETCHED,
+    TIMEOUT,
+    person_key,
+    person_version,
+)
 from accounts.roles import user_roles
 
 
@@ -35,7 +41,11 @@ def _cached_user(request):
     request.person_version, request.person_version_pk = version, user_id
     key = person_key(user_id, "user", version)
     # The header's other per-person values in the same round trip (accounts.person_cache).
-    keys = [key, *(person_key(user_id, name, version) for name in PREFETCHED)]
+    keys = [
+        key,
+        *(person_key(user_id, name, version) for name in PREFETCHED),
+        *(header_key(user_id) for header_key in HEADER_KEYS),
+    ]
     request.person_prefetched = cache.get_many(keys)
     found = request.person_prefetched.get(key)
     if (

@@ -26,6 +26,18 @@ from django.db import transaction
 TIMEOUT = 300
 # Values every signed-in page shows, read with the user in one round trip (accounts.middleware).
 PREFETCHED = ("unread",)
+# Other keys the header reads on every signed-in page, read in that same round trip: functions
+# of the viewer's pk giving a cache key (other apps register theirs in ``AppConfig.ready``, so
+# accounts imports none of them). Readers take the value with ``prefetched``.
+HEADER_KEYS: list[Callable[[object], str]] = []
+
+
+def prefetched(request, key: str):
+    """The value ``key`` had at the start of this request, if the middleware read it with the
+    viewer's user (None: not read or not cached; read it as usual)."""
+    return getattr(request, "person_prefetched", {}).get(key)
+
+
 # A version is forgotten after a day without change; a new one then misses every old value.
 VERSION_TIMEOUT = 24 * 3600
 

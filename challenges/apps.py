@@ -7,11 +7,16 @@ class ChallengesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from accounts.person_cache import HEADER_KEYS
+        from challenges.context_processors import waiting_reviews_key
         from challenges.mentoring_source import SOURCE
         from challenges.models import FlawCategory
         from challenges.selectors import forget_categories
+        from challenges.services.weeks import BANNER_CACHE_KEY
         from mentoring.sources import source_register
 
+        # The header's waiting-reviews count and the weeks banner, read with the viewer's user.
+        HEADER_KEYS.extend([waiting_reviews_key, lambda pk: BANNER_CACHE_KEY])
         # Challenges attached to an AI system feed its guidance packs and eval suite.
         source_register(SOURCE)
         for signal in (post_save, post_delete):

@@ -3,6 +3,8 @@
 from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
+from accounts.person_cache import prefetched
+
 # Short enough that a new correction shows up within a minute, long enough that browsing the site
 # costs one count query per person per minute at most. A review the viewer submits clears it.
 WAITING_REVIEWS_TTL = 60
@@ -22,7 +24,9 @@ def waiting_reviews(request):
         from challenges.selectors import waiting_reviews_count
 
         key = waiting_reviews_key(user.pk)
-        value = cache.get(key)
+        value = prefetched(request, key)  # read with the viewer's user (accounts.middleware)
+        if value is None:
+            value = cache.get(key)
         if value is None:
             value = waiting_reviews_count(user=user)
             cache.set(key, value, WAITING_REVIEWS_TTL)

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from accounts.person_cache import viewer_cached
+from accounts.person_cache import prefetched, viewer_cached
 from notifications.selectors import notifications_unread_count
 
 
@@ -17,7 +17,7 @@ def notifications(request):
 
     return {
         "unread_notifications": SimpleLazyObject(count),
-        "manages_team": SimpleLazyObject(lambda: user.pk in line_manager_ids()),
+        "manages_team": SimpleLazyObject(lambda: user.pk in line_manager_ids(request)),
     }
 
 
@@ -28,10 +28,12 @@ LINE_MANAGERS_KEY = "home:line-managers"
 LINE_MANAGERS_TTL = 600
 
 
-def line_manager_ids() -> frozenset[int]:
+def line_manager_ids(request=None) -> frozenset[int]:
     from django.core.cache import cache
 
-    ids = cache.get(LINE_MANAGERS_KEY)
+    ids = prefetched(request, LINE_MANAGERS_KEY) if request is not None else None
+    if ids is None:
+        ids = cache.get(LINE_MANAGERS_KEY)
     if ids is None:
         from accounts.models import Team
 

@@ -4,6 +4,7 @@ from django import template
 from django.core.cache import cache
 from django.utils import timezone
 
+from accounts.person_cache import prefetched
 from challenges import selectors
 from challenges.services.weeks import BANNER_CACHE_KEY, BANNER_SECONDS
 
@@ -22,7 +23,9 @@ def weeks_banner(context) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"weeks": []}
-    weeks = cache.get(BANNER_CACHE_KEY)
+    weeks = prefetched(request, BANNER_CACHE_KEY)  # read with the viewer's user, if it was
+    if weeks is None:
+        weeks = cache.get(BANNER_CACHE_KEY)
     if weeks is None:
         weeks = selectors.weeks_running()
         cache.set(BANNER_CACHE_KEY, weeks, BANNER_SECONDS)
