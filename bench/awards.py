@@ -1,7 +1,7 @@
 """Award writes alone, on an already seeded PostgreSQL database: issue 11 item 3's budgets.
 
     .venv/bin/python bench/awards.py [--single 200] [--writers 50 --processes 5 --seconds 20]
-                                     [--check]
+                                     [--rate 300] [--check]
 
 The award phase of ``make bench-scale`` (``bench/scale_django.py``'s ``single_awards`` and
 ``concurrent_writers``) without the 25 minutes around it, so the award path can be measured
@@ -19,7 +19,10 @@ on the same database; the ledger grows by a few thousand rows a run.
 Prints, for ``--single`` awards in a row: SQL statements per award as the benchmark counts them
 (everything ``points_award`` runs, after-commit work included, BEGIN/COMMIT when logged), median
 and p95 latency; for the closed-loop writers: awards/s inside the window, median / p95 / max
-latency, errors. Before measuring it VACUUMs the tables awards churn (this machine's
+latency, errors; then the same writers in an open loop offering ``--rate`` awards/s in total
+(0: skip), latency counted from each award's scheduled slot (closed-loop 50 writers at 300/s
+would mean 167 ms mean latency by Little's law, so the budget's p95 is read here). Before
+measuring it VACUUMs the tables awards churn (this machine's
 PostgreSQL runs with autovacuum off; ``--no-vacuum`` skips it). ``--check`` adds the end-of-run
 check of ``make bench-scale`` (exactly once, no delta left, every aggregate equal to
 ``standings_rebuild``'s; the rebuild takes ~1 min).
@@ -58,6 +61,7 @@ def main(argv=None) -> int:
     parser.add_argument("--writers", type=int, default=50)
     parser.add_argument("--processes", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rate", type=float, default=300, help="open loop: awards/s offered")
     parser.add_argument("--check", action="store_true", help="exactly once + equal to rebuild")
     parser.add_argument("--no-vacuum", action="store_true", help="skip the VACUUM before")
     args = parser.parse_args(argv)
@@ -103,6 +107,23 @@ def main(argv=None) -> int:
             f"{many['per_second']:.1f} awards/s, latency median {med:.1f} ms p95 {p95:.1f} ms "
             f"max {max(many['ms'] or [0]):.0f} ms, calls {many['calls']}, new {many['new']}, "
             f"errors {many['errors']} {many['error_kinds']}",
+            flush=True,
+        )
+    if args.writers and args.rate:
+        many = sd.concurrent_writers(
+            writers=args.writers,
+            processes=args.processes,
+            seconds=args.seconds,
+            user_ids=user_ids,
+            rate=args.rate,
+        )
+        med, p95 = sd.med_p95(many["ms"])
+        print(
+            f"open loop: {args.writers} writers offering {args.rate:g} awards/s for "
+            f"{args.seconds:g} s: {many['per_second']:.1f} awards/s done, latency from each "
+            f"award's slot median {med:.1f} ms p95 {p95:.1f} ms max {max(many['ms'] or [0]):.0f}"
+            f" ms, calls {many['calls']}, new {many['new']}, errors {many['errors']} "
+            f"{many['error_kinds']}",
             flush=True,
         )
     if args.check:

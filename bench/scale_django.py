@@ -168,8 +168,15 @@ def single_awards(count: int, user_ids: list[int]) -> dict:
     }
 
 
-def _writer(index: int, threads: int, user_ids, week, start_at: float, seconds: float, queue):
-    """One writer process: ``threads`` threads, each with its own connection, until the end."""
+def _writer(
+    index: int, threads: int, user_ids, week, start_at: float, seconds: float, queue, pace=None
+):
+    """One writer process: ``threads`` threads, each with its own connection, until the end.
+
+    ``pace``: (seconds between one thread's awards, this process's first thread's offset,
+    offset step between threads) for the open loop; None: each thread awards again as soon as
+    its last award returns (closed loop).
+    """
     import signal
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the run's handler: just end
@@ -183,12 +190,20 @@ def _writer(index: int, threads: int, user_ids, week, start_at: float, seconds: 
         mine, n = [], 0
         while time.time() < start_at:
             time.sleep(0.01)
-        while time.time() < start_at + seconds:
-            key = f"{SOURCE}:w{index}-{t}:{n}"
+        due = start_at + (pace[1] + t * pace[2] if pace else 0)
+        while (due if pace else time.time()) < start_at + seconds:
+            key = f"{SOURCE}:{'o' if pace else 'w'}{index}-{t}:{n}"  # open loop: keys of its own
             n += 1
-            began = time.time()
+            if pace:
+                # Open loop: the award is due at its slot; its latency counts from the slot, so
+                # a writer that fell behind reports the wait too.
+                time.sleep(max(0.0, due - time.time()))
+                began, due = due, due + pace[0]
+            else:
+                began = time.time()
             try:
                 result, took = award(rng, rng.choice(user_ids), week, key)
+                took = time.time() - began if pace else took
                 mine.append((began, took, result is not None, ""))
             except Exception as error:  # counted and reported, never retried
                 mine.append((began, time.time() - began, False, repr(error)[:160]))
@@ -204,8 +219,16 @@ def _writer(index: int, threads: int, user_ids, week, start_at: float, seconds: 
     queue.put(results)
 
 
-def concurrent_writers(*, writers: int, processes: int, seconds: float, user_ids) -> dict:
-    """``writers`` concurrent writers (threads spread over forked processes) for ``seconds``."""
+def concurrent_writers(
+    *, writers: int, processes: int, seconds: float, user_ids, rate: float | None = None
+) -> dict:
+    """``writers`` concurrent writers (threads spread over forked processes) for ``seconds``.
+
+    Closed loop by default (each writer awards again when its last award returns, so the mean
+    latency is writers / throughput by Little's law); with ``rate`` an open loop: the writers
+    together offer ``rate`` awards per second on a fixed schedule, and a latency counts from an
+    award's scheduled time.
+    """
     import multiprocessing
 
     week = running_week()
@@ -215,10 +238,14 @@ def concurrent_writers(*, writers: int, processes: int, seconds: float, user_ids
     processes = max(1, min(processes, writers))
     start_at = time.time() + 3  # every process ready first
     procs = []
+    first = 0
     try:
         for p in range(processes):
             threads = writers // processes + (1 if p < writers % processes else 0)
-            args = (p, threads, user_ids, week, start_at, seconds, queue)
+            # Open loop: writer w's awards are due at w / rate + k * writers / rate.
+            pace = (writers / rate, first / rate, 1 / rate) if rate else None
+            first += threads
+            args = (p, threads, user_ids, week, start_at, seconds, queue, pace)
             proc = ctx.Process(target=_writer, args=args, daemon=True)
             proc.start()
             procs.append(proc)

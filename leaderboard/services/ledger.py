@@ -17,6 +17,7 @@ from leaderboard.aggregates import (
     aggregates_fold,
     badges_after_fold,
     fold_batch,
+    prepared_cursor,
     standings_apply,
 )
 from leaderboard.models import PointsAward
@@ -193,7 +194,7 @@ def _award_postgresql(*, user: User, team_id, at: datetime, fields: dict) -> int
         "skill_scope": f"skill-{skill}" if skill else None,
         "fold_lock": FOLD_LOCK,
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
