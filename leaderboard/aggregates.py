@@ -26,6 +26,7 @@ evaluated once; a check whose award's process died is claimed by the next fold o
 import logging
 from collections import defaultdict
 from datetime import datetime
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.db.models import Count
@@ -68,7 +69,11 @@ def prepared_cursor():
 
         class Prepared(ServerBindingCursor):
             def execute(self, query, params=None, **kwargs):
-                return super().execute(query, params, prepare=True)
+                result = super().execute(query, params, prepare=True)
+                # What Django's query log reads (a server-bound cursor keeps no text): the
+                # statement with its placeholders.
+                self._query = SimpleNamespace(query=str(query).encode())
+                return result
 
         connection.ensure_connection()
         if connection.connection.prepare_threshold is None:

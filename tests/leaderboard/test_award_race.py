@@ -133,7 +133,7 @@ def test_one_award_in_every_scope_and_a_team_costs_at_most_5_queries_on_postgres
     week = 7
     user = UserFactory(team=TeamFactory())
     points_award(user=user, amount=5, kind="x", source_key="first", skill="data-literacy")
-    with django_assert_max_num_queries(5 if connection.vendor == "postgresql" else 20):
+    with django_assert_max_num_queries(5 if connection.vendor == "postgresql" else 20) as done:
         points_award(
             user=user,
             amount=5,
@@ -142,6 +142,7 @@ def test_one_award_in_every_scope_and_a_team_costs_at_most_5_queries_on_postgres
             skill="communication",
             week_id=week,
         )
+    assert all(query["sql"] for query in done.captured_queries)  # prepared ones logged too
     assert Standing.objects.filter(user=user).count() == 5  # all, month, week, two skills
     assert TeamStanding.objects.get(scope=f"week-{week}", team=user.current_team).members == 1
     assert TeamStanding.objects.get(scope="skill-data-literacy", team=user.current_team).points == 5
