@@ -59,6 +59,7 @@ def arguments(argv=None):
     add("--writers", type=int, default=50)
     add("--writer-processes", type=int, default=5)
     add("--write-seconds", type=float, default=30)
+    add("--open-rate", type=float, default=300, help="awards/s the writers offer (open loop)")
     add("--clients", type=int, default=1000)
     add("--client-processes", type=int, default=4)
     add("--batch", type=int, default=50, help="storm: sockets connecting at a time")
@@ -270,6 +271,13 @@ def run_one(args) -> dict:
     print(f"seeded in {r['seed']['whole']:.0f} s; rebuild {r['rebuild_s']:.1f} s", flush=True)
     r["reads"] = sd.reads(args.samples)
     user_ids = sd.seeded_user_ids()
+    from django.db import connection
+
+    from bench.awards import vacuum
+
+    # This machine's PostgreSQL runs without autovacuum: the write phases start from vacuumed
+    # tables, as a production server's autovacuum keeps them.
+    vacuum(connection)
     r["single"] = sd.single_awards(args.single, user_ids)
     # The SQL of the award with the most statements, for whoever works on the write path.
     (args.out / "award-sql.txt").write_text("\n".join(r["single"]["sample_sql"]) + "\n")
@@ -281,7 +289,17 @@ def run_one(args) -> dict:
         user_ids=user_ids,
     )
     r["writers"].update(writers=args.writers, seconds=args.write_seconds)
-    r["expected_awards"] = r["writers"]["new"] + r["single"]["new"]
+    vacuum(connection)
+    print(f"writes: {args.writers} writers offering {args.open_rate:g}/s", flush=True)
+    r["open"] = sd.concurrent_writers(
+        writers=args.writers,
+        processes=args.writer_processes,
+        seconds=args.write_seconds,
+        user_ids=user_ids,
+        rate=args.open_rate,
+    )
+    r["open"].update(writers=args.writers, seconds=args.write_seconds, rate=args.open_rate)
+    r["expected_awards"] = r["writers"]["new"] + r["single"]["new"] + r["open"]["new"]
     r["consistency"] = sd.consistency()
     r["push"], r["pages"] = push_phase(args, sd, env, user_ids)
     r["machine"] = machine()
@@ -307,7 +325,9 @@ def report(r: dict, command: str) -> str:
         "broadcast interval; pages to the bare view served by the same workers.",
         f"Seed phases (s): {', '.join(f'{k} {v:.1f}' for k, v in r['seed'].items())}. "
         f"Writers: {r['writers']['calls']:,} calls, {r['writers']['new']:,} new awards, "
-        f"errors {r['writers']['errors']} {r['writers']['error_kinds'] or ''}; single awards "
+        f"errors {r['writers']['errors']} {r['writers']['error_kinds'] or ''}; open loop: "
+        f"{r.get('open', {}).get('calls', 0):,} calls, errors {r.get('open', {}).get('errors', 0)} "
+        f"{r.get('open', {}).get('error_kinds') or ''}; single awards "
         f"that raised {r['single'].get('errors', 0)} {r['single'].get('error_kinds') or ''}. "
         f"Deltas left unfolded {c.get('deltas_left')}. Ledger rows "
         f"of the run {c['ledger']:,} (distinct {c['distinct']:,}); rows that differ from the "

@@ -97,7 +97,7 @@ def rows(r: dict) -> list[dict]:
     out.append(
         _row(
             "writers-rate",
-            f"{n} concurrent writers, {w['seconds']:.0f} s: awards/s",
+            f"{n} concurrent writers, closed loop, {w['seconds']:.0f} s: awards/s (capacity)",
             w["per_second"],
             w["per_second"],
             "awards/s",
@@ -108,16 +108,44 @@ def rows(r: dict) -> list[dict]:
     out.append(
         _row(
             "writers-ms",
-            f"{n} concurrent writers: latency per award",
+            f"{n} concurrent writers, closed loop: latency per award (mean = writers / rate by "
+            f"Little's law, {n / 300 * 1000:.0f} ms at 300/s: the p95 budget is the open loop's)",
             _med(w["ms"]),
             _p(w["ms"], 0.95),
             "ms",
-            budget="p95 ≤ 100 ms",
-            ok=_p(w["ms"], 0.95) <= 100,
         )
     )
+    o = r.get("open")
+    if o:
+        # The awards due inside the window; one finishing just after it still counts as kept up
+        # with when the whole run's latency (p95 below) says so.
+        offered = o["rate"] * o["seconds"]
+        out.append(
+            _row(
+                "open-rate",
+                f"{n} writers offering {o['rate']:g} awards/s for {o['seconds']:.0f} s (open "
+                f"loop): awards/s done ({o['new']:,} of {offered:,.0f} offered returned an award)",
+                o["per_second"],
+                o["per_second"],
+                "awards/s",
+                budget=f"≥ {o['rate']:g}/s (98%: the window's edge)",
+                ok=o["per_second"] >= 0.98 * o["rate"] and o["errors"] == 0,
+            )
+        )
+        out.append(
+            _row(
+                "open-ms",
+                f"{n} writers offering {o['rate']:g} awards/s: latency from each award's "
+                "scheduled time",
+                _med(o["ms"]),
+                _p(o["ms"], 0.95),
+                "ms",
+                budget="p95 ≤ 100 ms",
+                ok=_p(o["ms"], 0.95) <= 100,
+            )
+        )
     c = r["consistency"]
-    errors = w["errors"] + single.get("errors", 0)
+    errors = w["errors"] + single.get("errors", 0) + (o["errors"] if o else 0)
     once = c["ledger"] == r["expected_awards"] and c["distinct"] == c["ledger"]
     out.append(
         _row(
