@@ -98,8 +98,12 @@ def _send_quietly(group: str, message: dict) -> bool:
 
 def announce(moved: list[str]) -> None:
     """Ping the group of every moved scope, at most once per broadcast window."""
-    for scope in moved:
-        if not cache.add(PENDING.format(scope=scope), "1", timeout=pending_ttl()):
+    keys = {scope: PENDING.format(scope=scope) for scope in moved}
+    # One round trip skips the scopes already pending (in a busy window, all of them); only the
+    # others race for their mark with ``cache.add``.
+    pending = cache.get_many(list(keys.values())) if len(keys) > 1 else {}
+    for scope, key in keys.items():
+        if key in pending or not cache.add(key, "1", timeout=pending_ttl()):
             continue
         message = {"type": "leaderboard.dirty", "scope": scope, "token": uuid.uuid4().hex}
         if not _send_quietly(group_name(scope), message):
