@@ -255,9 +255,16 @@ async def watch(watcher: payloads.Watcher, deliver: Deliver) -> None:
 
 
 async def unwatch(watcher: payloads.Watcher) -> None:
-    """Let go of ``watcher``'s socket; the worker leaves the scope's group after its last."""
+    """Let go of ``watcher``'s socket; the worker leaves the scope's group after its last.
+
+    Never raises: with the layer down, a membership left behind only brings this worker
+    broadcasts it ignores, until the layer's group expiry.
+    """
     unregister(watcher.channel_name)
-    await worker().sync(watcher.scope)
+    try:
+        await worker().sync(watcher.scope)
+    except Exception as error:
+        logger.warning("Live board worker could not leave %s: %s", watcher.scope, error)
 
 
 def unwatch_soon(watcher: payloads.Watcher | None) -> None:
