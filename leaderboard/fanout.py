@@ -115,15 +115,17 @@ class Worker:
         task.add_done_callback(_log_failure)
         return task
 
-    async def sync(self, scope: str) -> None:
-        """Join or leave ``scope``'s worker group to match the sockets held there now.
+    async def sync(self, scope: str, *, refresh: bool = False) -> None:
+        """Join or leave ``scope``'s worker group to match the sockets held there now
+        (``refresh``: join again even if joined, as on every connect).
 
         The worker receives only while it is in a group: channels-redis lets one event loop at a
         time receive on a layer, and a worker with no sockets has nothing to receive.
         """
         async with self.lock:
             wanted = bool(local_watchers(scope))
-            if wanted:  # joined again on every connect: Redis may have restarted empty
+            # Joined again on every connect: Redis may have restarted empty.
+            if wanted and (refresh or scope not in self.joined):
                 if self.channel is None:
                     # The default prefix: channels-redis reads every channel of a process
                     # through one shared real channel ("specific.<prefix>!"), so a prefix of
@@ -251,7 +253,7 @@ def worker() -> Worker:
 async def watch(watcher: payloads.Watcher, deliver: Deliver) -> None:
     """Hold ``watcher``'s socket in this worker, which joins its scope's group if needed."""
     register(watcher, deliver)
-    await worker().sync(watcher.scope)
+    await worker().sync(watcher.scope, refresh=True)
 
 
 async def unwatch(watcher: payloads.Watcher) -> None:
