@@ -14,18 +14,25 @@ ranked by ``team_boards``, as on the team board page. The frame format is
 described in ``docs/architecture.md``.
 """
 
+import functools
 import json
 import time
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import OuterRef
+from django.db import connection
+from django.db.models import OuterRef, Q
+from django.db.models.expressions import RawSQL
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 
 from accounts.models import User
 from leaderboard import broadcast, scopes, selectors, team_boards
 from leaderboard.models import ScopeSettings, Standing
+from leaderboard.selectors import ranks as rank_reads
+from leaderboard.selectors.boards import _person_url_format
 
 PUBLIC, LD = "public", "ld"
 MAX_LIVE_ROWS = 50
@@ -66,16 +73,30 @@ def viewer_team(user) -> int | None:
     return team.pk if team else None
 
 
-def _person(rank: int, user, points: int, *, viewer_id=None, ld=False, mark=False) -> dict:
-    """A person's row as a viewer may see it (``viewer_id`` None: a shared head's row)."""
+def _urls() -> str:
+    """The format of a person's page URL in this request's URL space (``{}`` for the id)."""
+    return _person_url_format(get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=65536)
+def _row_key(secret: str, user_id: int) -> str:
+    # selectors._row_key (a SHA-256 per row), remembered: a batch repeats the same people.
+    return selectors._row_key(user_id)
+
+
+def _person(
+    rank: int, user, points: int, *, viewer_id=None, ld=False, mark=False, urls=None
+) -> dict:
+    """A person's row as a viewer may see it (``viewer_id`` None: a shared head's row).
+    ``urls``: ``_urls()`` when the caller builds many rows."""
     hidden = not user.show_on_leaderboards
     visible = ld or not hidden or user.pk == viewer_id
     row = {
         "rank": rank,
-        "key": selectors._row_key(user.pk),
+        "key": _row_key(settings.SECRET_KEY, user.pk),
         "name": user.public_name if visible else selectors.ANONYMOUS,
         "points": points,
-        "url": selectors.person_url(user.pk) if visible else "",
+        "url": (urls or _urls()).format(user.pk) if visible else "",
     }
     if ld and hidden:
         row["hidden"] = True
@@ -164,8 +185,37 @@ def heads(scope: str) -> tuple[int, dict[str, str]]:
     }
 
 
-def _ranked(scope: str, user_ids) -> dict[int, tuple[int, Standing]]:
-    """{user_id: (rank, standing with its user)} for several users: two queries."""
+# What a row needs of a person, read as plain values (not model instances): a batch of 500
+# viewers, half on "near me", has ~3,000 rows, and building a Standing and a User for each was
+# most of its time.
+_PERSON_FIELDS = (
+    "user_id",
+    "points",
+    "user__display_name",
+    "user__first_name",
+    "user__last_name",
+    "user__email",
+    "user__show_on_leaderboards",
+)
+
+
+class _Person(NamedTuple):
+    """The fields of a User that ``_person`` reads."""
+
+    pk: int
+    public_name: str
+    show_on_leaderboards: bool
+
+
+def _person_values(values) -> tuple[_Person, int]:
+    """(person, points) from a row of ``_PERSON_FIELDS`` (the name as ``User.public_name``)."""
+    user_id, points, display, first, last, email, shown = values[:7]
+    name = display or f"{first} {last}".strip() or email.split("@")[0]
+    return _Person(user_id, name, shown), points
+
+
+def _ranked(scope: str, user_ids) -> dict[int, tuple[int, _Person, int]]:
+    """{user_id: (rank, person, points)} for several users: two queries."""
     if not user_ids:
         return {}
     tied = selectors._tied_ahead(
@@ -176,11 +226,50 @@ def _ranked(scope: str, user_ids) -> dict[int, tuple[int, Standing]]:
     )
     rows = list(
         Standing.objects.filter(scope=scope, user_id__in=list(user_ids))
-        .select_related("user")
         .annotate(tied=selectors._count(tied))
+        .values_list(*_PERSON_FIELDS, "tied")
     )
-    higher = selectors._higher_counts(scope, [s.points for s in rows])
-    return {s.user_id: (higher[s.points] + s.tied + 1, s) for s in rows}
+    higher = selectors._higher_counts(scope, [row[1] for row in rows])
+    result = {}
+    for row in rows:
+        person, points = _person_values(row)
+        result[person.pk] = (higher[points] + row[-1] + 1, person, points)
+    return result
+
+
+def _near(scope: str, ranks: dict[int, int], reach: int = 5) -> dict[int, list]:
+    """{user_id: [(rank, person, points), ...]}: ``selectors.near_map``'s rows as plain values.
+
+    The same reads (one statement on PostgreSQL, ``ranks._NEAR_LATERAL``), ordered by the
+    database along the rank index, so no timestamp is read back or compared in Python.
+    """
+    if not ranks:
+        return {}
+    board = Standing.objects.filter(scope=scope)
+    user_ids = list(ranks)
+    if connection.vendor == "postgresql":
+        near = RawSQL(rank_reads._NEAR_LATERAL, [reach] * 4 + [scope, user_ids])  # noqa: S611
+    else:
+        near = rank_reads._near_union(board, user_ids, reach)
+    rows = [
+        _person_values(values)
+        for values in board.filter(Q(pk__in=near) | Q(user_id__in=user_ids))
+        .order_by(*rank_reads.ORDER)
+        .values_list(*_PERSON_FIELDS)
+    ]
+    position = {person.pk: i for i, (person, _) in enumerate(rows)}
+    result = {}
+    for user_id, rank in ranks.items():
+        if user_id not in position:
+            continue
+        i = position[user_id]
+        above, below = rows[max(0, i - reach) : i], rows[i + 1 : i + 1 + reach]
+        result[user_id] = (
+            [(rank - len(above) + k, *row) for k, row in enumerate(above)]
+            + [(rank, *rows[i])]
+            + [(rank + 1 + k, *row) for k, row in enumerate(below)]
+        )
+    return result
 
 
 def _tail(*, me, near, my_team, snapshot: bool) -> str:
@@ -191,32 +280,28 @@ def tails(read: ScopeRead, watchers: list[Watcher], *, snapshot: bool = False) -
     """{channel name: encoded tail} of ``watchers`` of one scope.
 
     A constant number of queries however many they are: their ranks (two), the "near me" rows
-    of those who asked (two), their teams' rows and ranks (two); on a frozen week L&D's come
-    from the live standings instead (three).
+    of those who asked (one on PostgreSQL), their teams' rows and ranks (two); on a frozen week
+    L&D's come from the live standings instead (three).
     """
     result = {}
     live = [w for w in watchers if w.ld and read.frozen]
     standard = [w for w in watchers if not (w.ld and read.frozen)]
     if standard:
         ranked = _ranked(read.scope, {w.user_id for w in standard})
-        near_ranks = {
-            w.user_id: ranked[w.user_id][0] for w in standard if w.near and w.user_id in ranked
-        }
-        near = selectors.near_map(scope=read.scope, ranks=near_ranks)
+        near = _near(
+            read.scope,
+            {w.user_id: ranked[w.user_id][0] for w in standard if w.near and w.user_id in ranked},
+        )
         teams = read.team_rows({w.team_id for w in standard if w.team_id})
+        urls = _urls()
         for w in standard:
             mine = ranked.get(w.user_id)
-            me = (
-                _person(mine[0], mine[1].user, mine[1].points, viewer_id=w.user_id)
-                if mine
-                else None
-            )
             rows = near.get(w.user_id) if w.near else None
             result[w.channel_name] = _tail(
-                me=me,
+                me=_person(*mine, viewer_id=w.user_id, urls=urls) if mine else None,
                 near=[
-                    _person(r, s.user, s.points, viewer_id=w.user_id, ld=w.ld, mark=True)
-                    for r, s in rows
+                    _person(*row, viewer_id=w.user_id, ld=w.ld, mark=True, urls=urls)
+                    for row in rows
                 ]
                 if rows
                 else None,

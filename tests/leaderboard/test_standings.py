@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from leaderboard import selectors
+from leaderboard import payloads, selectors
 from leaderboard.models import ScopeSettings, ScoreBucket, Standing, TeamStanding
 from leaderboard.services import points_award, points_revoke, week_configure
 from tests.accounts.factories import TeamFactory, UserFactory
@@ -98,6 +98,15 @@ def test_ranks_from_the_histogram_equal_the_board_order_with_exact_ties():
             assert [(rank, s.user_id) for rank, s in near[uid]] == [
                 (expected[u], u) for u in window
             ]
+        # The live board's batch (plain values, not model instances) reads the same rows and
+        # ranks, and the same points.
+        live_near = payloads._near(scope, expected, reach=3)
+        live_ranked = payloads._ranked(scope, order)
+        for uid in order:
+            assert [(r, p.pk, p.public_name, pts) for r, p, pts in live_near[uid]] == [
+                (r, s.user_id, s.user.public_name, s.points) for r, s in near[uid]
+            ]
+            assert live_ranked[uid][0] == expected[uid]
 
 
 def test_rank_counts_rows_ahead_and_ties_go_to_who_reached_first():
