@@ -237,25 +237,35 @@ def _ranked(scope: str, user_ids) -> dict[int, tuple[int, _Person, int]]:
     return result
 
 
+_OWN_ROWS = "SELECT w.id FROM leaderboard_standing AS w WHERE w.scope = %s AND w.user_id = ANY(%s)"
+
+
 def _near(scope: str, ranks: dict[int, int], reach: int = 5) -> dict[int, list]:
     """{user_id: [(rank, person, points), ...]}: ``selectors.near_map``'s rows as plain values.
 
-    The same reads (one statement on PostgreSQL, ``ranks._NEAR_LATERAL``), ordered by the
-    database along the rank index, so no timestamp is read back or compared in Python.
+    The same reads (one statement on PostgreSQL, ``ranks._NEAR_LATERAL``, which visits about
+    11 rows per watcher), ordered by the database along the rank index, so no timestamp is read
+    back or compared in Python.
     """
     if not ranks:
         return {}
     board = Standing.objects.filter(scope=scope)
     user_ids = list(ranks)
     if connection.vendor == "postgresql":
-        near = RawSQL(rank_reads._NEAR_LATERAL, [reach] * 4 + [scope, user_ids])  # noqa: S611
+        # The watchers' own rows inside the IN list, not OR-ed beside it: with the OR,
+        # PostgreSQL filtered the whole scope (97,000 rows at 100k) through the subquery.
+        wanted = board.filter(
+            pk__in=RawSQL(  # noqa: S611 - constant SQL, bound parameters
+                _OWN_ROWS + " UNION ALL " + rank_reads._NEAR_LATERAL,
+                [scope, user_ids] + [reach] * 4 + [scope, user_ids],
+            )
+        )
     else:
         near = rank_reads._near_union(board, user_ids, reach)
+        wanted = board.filter(Q(pk__in=near) | Q(user_id__in=user_ids))
     rows = [
         _person_values(values)
-        for values in board.filter(Q(pk__in=near) | Q(user_id__in=user_ids))
-        .order_by(*rank_reads.ORDER)
-        .values_list(*_PERSON_FIELDS)
+        for values in wanted.order_by(*rank_reads.ORDER).values_list(*_PERSON_FIELDS)
     ]
     position = {person.pk: i for i, (person, _) in enumerate(rows)}
     result = {}
