@@ -23,3 +23,44 @@ class ChallengesConfig(AppConfig):
             signal.connect(
                 forget_categories, sender=FlawCategory, dispatch_uid="challenges.categories"
             )
+        # What the challenge page shows of a person's records (challenges.attempt_cache).
+        from django.db.models.signals import m2m_changed
+
+        from challenges import attempt_cache
+        from challenges.models import (
+            ContextNote,
+            Correction,
+            Draft,
+            Endorsement,
+            Flag,
+            FlagSubmission,
+            Reflection,
+            Review,
+            TestCase,
+            TestJudgement,
+            Upvote,
+        )
+
+        records = (Draft, FlagSubmission, Flag, Correction, Review, ContextNote, TestCase)
+        for signal in (post_save, post_delete):
+            for model in (*records, TestJudgement, Reflection):
+                signal.connect(
+                    attempt_cache.record_changed,
+                    sender=model,
+                    dispatch_uid=f"challenges.attempt.{model.__name__}",
+                )
+            signal.connect(
+                attempt_cache.endorsement_changed,
+                sender=Endorsement,
+                dispatch_uid="challenges.attempt.Endorsement",
+            )
+            signal.connect(
+                attempt_cache.upvote_changed,
+                sender=Upvote,
+                dispatch_uid="challenges.attempt.Upvote",
+            )
+        m2m_changed.connect(
+            attempt_cache.note_skills_changed,
+            sender=ContextNote.skills.through,
+            dispatch_uid="challenges.attempt.note_skills",
+        )

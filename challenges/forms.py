@@ -128,29 +128,59 @@ class ReflectionForm(StepForm):
 FIELDS_TTL = 60
 
 
-def step_forms(*, challenge, drafts: dict[str, dict], skills) -> dict[str, forms.Form]:
-    """Unbound forms for each step, pre-filled from the user's drafts. Each form without a
-    draft carries ``fields_key`` and, when cached, ``fields_html`` (read in one round trip)."""
-    from django.core.cache import cache
-
+def fields_keys(challenge) -> dict[str, str]:
+    """The cache key of each step form's fields as nobody's draft fills them."""
     from home.page_cache import pages_version
 
-    correct_initial = {"text": challenge.output, **drafts.get("correct", {})}
-    found = {
-        "correct": CorrectionForm(initial=correct_initial),
-        "context": ContextNoteForm(initial=_initial(drafts, "context"), skills=skills),
-        "test": TestCaseForm(initial=_initial(drafts, "test")),
-        "reflect": ReflectionForm(initial=_initial(drafts, "reflect")),
-    }
     version = pages_version()
-    keys = {}
-    for step, form in found.items():
-        if not drafts.get(step):
-            form.fields_key = keys[step] = f"challenges:fields:{version}:{challenge.pk}:{step}"
-    cached = cache.get_many(list(keys.values())) if keys else {}
-    for step, key in keys.items():
-        found[step].fields_html = cached.get(key)
-    return found
+    return {
+        step: f"challenges:fields:{version}:{challenge.pk}:{step}"
+        for step in ("correct", "context", "test", "reflect")
+    }
+
+
+class CachedFields:
+    """Stands for a step form nobody has a draft of whose fields' HTML is cached: the page
+    renders that HTML (``challenge_steps.step_fields``) and builds no form."""
+
+    is_bound = False
+
+    def __init__(self, key: str, html: str):
+        self.fields_key, self.fields_html = key, html
+
+
+def step_forms(
+    *, challenge, drafts: dict[str, dict], skills, found: dict | None = None
+) -> dict[str, forms.Form]:
+    """Unbound forms for each step, pre-filled from the user's drafts. Each form without a
+    draft carries ``fields_key`` and, when cached, ``fields_html`` (in ``found``, the cache
+    entries the caller read, or read here in one round trip); one whose HTML is cached is a
+    ``CachedFields``."""
+    from django.core.cache import cache
+
+    keys = fields_keys(challenge)
+    if found is None:
+        found = cache.get_many(list(keys.values()))
+    makers = {
+        "correct": lambda: CorrectionForm(
+            initial={"text": challenge.output, **drafts.get("correct", {})}
+        ),
+        "context": lambda: ContextNoteForm(initial=_initial(drafts, "context"), skills=skills),
+        "test": lambda: TestCaseForm(initial=_initial(drafts, "test")),
+        "reflect": lambda: ReflectionForm(initial=_initial(drafts, "reflect")),
+    }
+    made = {}
+    for step, make in makers.items():
+        if drafts.get(step):
+            made[step] = make()
+            continue
+        html = found.get(keys[step])
+        if html is not None:
+            made[step] = CachedFields(keys[step], html)
+        else:
+            made[step] = make()
+            made[step].fields_key = keys[step]
+    return made
 
 
 def _initial(drafts: dict[str, dict], step: str) -> dict:

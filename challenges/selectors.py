@@ -3,6 +3,7 @@
 Each returns what one page needs in a bounded number of queries (asserted by tests).
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -21,8 +22,9 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import REVIEWER, is_ld, user_roles
-from challenges import scoring
+from challenges import attempt_cache, scoring
 from challenges.models import (
     ChallengePage,
     ChallengeWeek,
@@ -109,15 +111,23 @@ def observe_state(*, output: str, data: dict[str, str]) -> ObserveState:
     return ObserveState(rows=rows, spans=spans)
 
 
-CATEGORIES_CACHE_KEY = "challenges:flaw-categories"
+CATEGORIES_CACHE_KEY = "challenges:flaw-categories:v2"  # (stamp, categories)
 
 
 def active_categories() -> list[FlawCategory]:
     """The flaw categories offered when flagging: the same for everyone, so cached until one
     changes (``forget_categories``)."""
-    found = cache.get(CATEGORIES_CACHE_KEY)
+    return categories_stamped()[1]
+
+
+def categories_stamped(found=None) -> tuple[str, list[FlawCategory]]:
+    """(stamp, categories): the stamp is new whenever the categories are read afresh after a
+    change, so HTML rendered from them is cached under it. ``found`` is the cached value when
+    the caller read it already (one round trip with others)."""
     if found is None:
-        found = list(FlawCategory.objects.filter(is_active=True))
+        found = cache.get(CATEGORIES_CACHE_KEY)
+    if not isinstance(found, tuple):
+        found = (uuid.uuid4().hex[:12], list(FlawCategory.objects.filter(is_active=True)))
         cache.set(CATEGORIES_CACHE_KEY, found, 3600)
     return found
 
@@ -133,23 +143,28 @@ def forget_categories(**kwargs) -> None:
 SHARED_TTL = 60
 
 
-def challenge_shared(challenge: ChallengePage) -> dict:
-    """The challenge's skills, who answers its Test step, its weeks, the index's URL and the
-    cover image's HTML: nothing of any person."""
-    from home.page_cache import pages_version
-
-    key = f"challenges:shared:{pages_version()}:{challenge.pk}"
-    shared = cache.get(key)
+def challenge_shared(challenge: ChallengePage, found: dict | None = None) -> dict:
+    """The challenge's skills, who answers its Test step, its weeks, its answer key (shown only
+    to those allowed), the index's URL and the cover image's HTML: nothing of any person.
+    ``found``: what the caller read from the cache already (``shared_keys``)."""
+    key = _shared_key(challenge)
+    shared = (found if found is not None else cache.get_many([key])).get(key)
     if shared is None:
         from django.template.loader import render_to_string
 
         parent = challenge.get_parent()
+        weeks = list(
+            ChallengeWeek.objects.filter(challenges=challenge)
+            .prefetch_related("teams")
+            .order_by("-starts_at")
+        )
         shared = {
             "skills": list(challenge.skills.all()),
             "provider": _provider(challenge),
-            "weeks": list(
-                ChallengeWeek.objects.filter(challenges=challenge).order_by("-starts_at")
-            ),
+            "weeks": weeks,
+            # Each week's teams (empty: open to every team), for whether someone's points count.
+            "week_teams": {week.pk: {team.pk for team in week.teams.all()} for week in weeks},
+            "flaws": list(challenge.flaws.select_related("category")),
             "index_url": parent.url if parent is not None else "",
             "cover": render_to_string(
                 "includes/cover.html", {"image": challenge.cover_image, "hero": True}
@@ -159,47 +174,110 @@ def challenge_shared(challenge: ChallengePage) -> dict:
     return shared
 
 
-def challenge_page_context(*, challenge: ChallengePage, user) -> dict:
-    """Everything the challenge page shows this user (answer key only after submitting, or L&D)."""
-    shared = challenge_shared(challenge)
-    staff = is_ld(user)
-    # A stored draft is checked again on load: a bad one loses its bad fields, never the page.
-    drafts = {
-        d.step: draft_data_usable(step=d.step, data=d.data)
-        for d in Draft.objects.filter(user=user, challenge=challenge)
+def _shared_key(challenge: ChallengePage) -> str:
+    from home.page_cache import pages_version
+
+    return f"challenges:shared:v2:{pages_version()}:{challenge.pk}"
+
+
+def _has(*, challenge: ChallengePage, user) -> dict:
+    """Which of this person's records of the challenge exist: one query, so a step with nothing
+    to show costs none."""
+    mine = {"user": OuterRef("pk"), "challenge": challenge}
+    found = {
+        "drafts": Exists(Draft.objects.filter(**mine)),
+        "submission": Exists(FlagSubmission.objects.filter(**mine)),
+        "correction": Exists(Correction.objects.filter(**mine)),
+        "notes": Exists(ContextNote.objects.filter(**mine)),
+        "test_cases": Exists(TestCase.objects.filter(**mine)),
+        "reflection": Exists(Reflection.objects.filter(**mine)),
     }
-    submission = (
-        FlagSubmission.objects.filter(user=user, challenge=challenge)
-        .prefetch_related(Prefetch("flags", Flag.objects.select_related("category")))
-        .first()
+    # Named apart from the user's relations (``test_cases`` is one).
+    row = User.objects.filter(pk=user.pk).values(**{f"has_{k}": v for k, v in found.items()})
+    row = row.first() or {}
+    return {name: bool(row.get(f"has_{name}")) for name in found}
+
+
+def attempt_records(*, challenge: ChallengePage, user) -> dict:
+    """This person's records of the challenge as the page shows them (cached per person and
+    challenge by ``challenges.attempt_cache``)."""
+    has = _has(challenge=challenge, user=user)
+    # A stored draft is checked again on load: a bad one loses its bad fields, never the page.
+    drafts = {}
+    if has["drafts"]:
+        drafts = {
+            d.step: draft_data_usable(step=d.step, data=d.data)
+            for d in Draft.objects.filter(user=user, challenge=challenge)
+        }
+    submission = None
+    if has["submission"]:
+        submission = (
+            FlagSubmission.objects.filter(user=user, challenge=challenge)
+            .prefetch_related(Prefetch("flags", Flag.objects.select_related("category")))
+            .first()
+        )
+    correction = None
+    if has["correction"]:
+        correction = (
+            Correction.objects.filter(user=user, challenge=challenge)
+            .prefetch_related("reviews")
+            .first()
+        )
+    notes = []
+    if has["notes"]:
+        notes = list(
+            ContextNote.objects.filter(user=user, challenge=challenge).prefetch_related("skills")
+        )
+    test_cases = []
+    if has["test_cases"]:
+        judged = TestJudgement.objects.filter(test_case=OuterRef("pk"), judge=user)
+        test_cases = list(
+            TestCase.objects.filter(user=user, challenge=challenge).annotate(
+                judged_by_me=Exists(judged),
+                my_verdict=Subquery(judged.values("verdict")[:1]),
+            )
+        )
+    reflection = None
+    if has["reflection"]:
+        reflection = Reflection.objects.filter(user=user, challenge=challenge).first()
+    return {
+        "drafts": drafts,
+        "submission": submission,
+        "correction": correction,
+        "notes": notes,
+        "test_cases": test_cases,
+        "reflection": reflection,
+    }
+
+
+def challenge_page_context(*, challenge: ChallengePage, user, found: dict | None = None) -> dict:
+    """Everything the challenge page shows this user (answer key only after submitting, or L&D).
+    ``found``: the cache entries the caller read already (``shared_keys``)."""
+    found = found if found is not None else cache.get_many(shared_keys(challenge, user))
+    shared = challenge_shared(challenge, found)
+    stamp, categories = categories_stamped(found.get(CATEGORIES_CACHE_KEY))
+    staff = is_ld(user)
+    at = timezone.now()
+    records = attempt_cache.cached(
+        user.pk,
+        challenge.pk,
+        found,
+        lambda: attempt_records(challenge=challenge, user=user),
     )
+    drafts, submission = records["drafts"], records["submission"]
+    correction, notes = records["correction"], records["notes"]
+    test_cases, reflection = records["test_cases"], records["reflection"]
     show_key = staff or submission is not None
     answer_key = []
     if show_key:
-        flaws = list(challenge.flaws.select_related("category"))
-        found = {}
+        found_flaws = {}
         if submission is not None:
-            found = {f.matched_flaw_id: f for f in submission.flags.all() if f.matched_flaw_id}
-        answer_key = [{"flaw": flaw, "found_by": found.get(flaw.pk)} for flaw in flaws]
-    correction = (
-        Correction.objects.filter(user=user, challenge=challenge)
-        .prefetch_related("reviews")
-        .first()
-    )
-    notes = list(
-        ContextNote.objects.filter(user=user, challenge=challenge).prefetch_related("skills")
-    )
-    test_cases = list(
-        TestCase.objects.filter(user=user, challenge=challenge).annotate(
-            judged_by_me=Exists(TestJudgement.objects.filter(test_case=OuterRef("pk"), judge=user)),
-            my_verdict=Subquery(
-                TestJudgement.objects.filter(test_case=OuterRef("pk"), judge=user).values(
-                    "verdict"
-                )[:1]
-            ),
-        )
-    )
-    reflection = Reflection.objects.filter(user=user, challenge=challenge).first()
+            found_flaws = {
+                f.matched_flaw_id: f for f in submission.flags.all() if f.matched_flaw_id
+            }
+        answer_key = [
+            {"flaw": flaw, "found_by": found_flaws.get(flaw.pk)} for flaw in shared["flaws"]
+        ]
     done = {
         "observe": submission is not None,
         "correct": correction is not None,
@@ -207,15 +285,23 @@ def challenge_page_context(*, challenge: ChallengePage, user) -> dict:
         "test": bool(test_cases),
         "reflect": reflection is not None,
     }
+    observe_data = drafts.get("observe", {})
+    observe_html = None
+    if not observe_data:
+        cached = found.get(observe_key(challenge))
+        if isinstance(cached, tuple) and cached[0] == stamp:
+            observe_html = cached[1]
     return {
         "is_ld": staff,
         "steps": [
             {"key": s, "open": getattr(challenge, f"open_{s}"), "done": done[s]} for s in STEPS
         ],
         "skills": shared["skills"],
-        "categories": active_categories(),
+        "categories": categories,
         "drafts": drafts,
-        "observe": observe_state(output=challenge.output, data=drafts.get("observe", {})),
+        "observe": observe_state(output=challenge.output, data=observe_data),
+        # The Observe rows nobody has a draft of are the same for everyone (challenge_steps).
+        "observe_cache": None if observe_data else (observe_key(challenge), stamp, observe_html),
         "submission": submission,
         "answer_key": answer_key,
         "correction": correction,
@@ -223,10 +309,53 @@ def challenge_page_context(*, challenge: ChallengePage, user) -> dict:
         "test_cases": test_cases,
         "reflection": reflection,
         "provider": shared["provider"],
-        "week_status": challenge_week_status(challenge=challenge, user=user, weeks=shared["weeks"]),
+        "week_status": challenge_week_status(
+            challenge=challenge,
+            user=user,
+            at=at,
+            weeks=shared["weeks"],
+            counts=_counts(shared, user, at),
+        ),
         "index_url": shared["index_url"],
         "cover": shared["cover"],
     }
+
+
+def _counts(shared: dict, user, at) -> bool | None:
+    """Whether this user's points count on a running week of the challenge, as
+    ``challenge_week_status`` reads it: no query when a running week is open to every team (or
+    none runs); else whether their current team takes part."""
+    running = [w.pk for w in shared["weeks"] if w.is_running(at)]
+    if not running:
+        return None
+    teams = shared["week_teams"]
+    if any(not teams.get(pk) for pk in running):
+        return True
+    from accounts.models import Membership
+
+    wanted = {team for pk in running for team in teams[pk]}
+    return Membership.objects.filter(user=user, ended_at=None, team_id__in=wanted).exists()
+
+
+def shared_keys(challenge: ChallengePage, user) -> list[str]:
+    """The cache keys of what the challenge page shows everyone, and this person's records of
+    it, read in one round trip."""
+    from challenges.forms import fields_keys
+
+    return [
+        _shared_key(challenge),
+        CATEGORIES_CACHE_KEY,
+        observe_key(challenge),
+        *fields_keys(challenge).values(),
+        *attempt_cache.keys(user.pk, challenge.pk),
+    ]
+
+
+def observe_key(challenge: ChallengePage) -> str:
+    """The Observe rows' HTML (with the categories' stamp it was rendered from)."""
+    from home.page_cache import pages_version
+
+    return f"challenges:observe:{pages_version()}:{challenge.pk}"
 
 
 def _provider(challenge: ChallengePage) -> dict:
@@ -361,12 +490,18 @@ def weeks_running(*, at=None) -> list[ChallengeWeek]:
 
 
 def challenge_week_status(
-    *, challenge: ChallengePage, user, at=None, weeks: list | None = None
+    *,
+    challenge: ChallengePage,
+    user,
+    at=None,
+    weeks: list | None = None,
+    counts: bool | None = None,
 ) -> dict | None:
     """What the challenge page says about weeks: counting on a board, ended, or not started.
 
     None when the challenge is in no week. ``counts`` says whether this user's points count
-    on the running week's board now (their team may not take part).
+    on the running week's board now (their team may not take part); a caller that read it
+    already passes it.
     """
     at = at or timezone.now()
     if weeks is None:  # the challenge's weeks, newest first (challenge_shared has them cached)
@@ -374,6 +509,8 @@ def challenge_week_status(
     if not weeks:
         return None
     running = next((w for w in weeks if w.is_running(at)), None)
+    if running is not None and counts is not None:
+        return {"state": "running", "week": running, "counts": counts}
     if running is not None:
         # As ``week_for``: a running week of this challenge open to every team or to the
         # user's current one (one query instead of one per week plus the membership).

@@ -129,13 +129,17 @@ class ChallengePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         # Deferred: the selectors and forms modules import these models (a real cycle).
+        from django.core.cache import cache
+
         from challenges.forms import step_forms
-        from challenges.selectors import challenge_page_context
+        from challenges.selectors import challenge_page_context, shared_keys
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(challenge_page_context(challenge=self, user=request.user))
+        # What the page shows everyone alike and the viewer's records, in one cache round trip.
+        found = cache.get_many(shared_keys(self, request.user))
+        context.update(challenge_page_context(challenge=self, user=request.user, found=found))
         context["forms"] = step_forms(
-            challenge=self, drafts=context["drafts"], skills=context["skills"]
+            challenge=self, drafts=context["drafts"], skills=context["skills"], found=found
         )
         return context
 

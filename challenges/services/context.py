@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.roles import is_ld
+from challenges.attempt_cache import attempt_changed
 from challenges.models import ChallengePage, ContextNote, Endorsement
 from challenges.services.common import (
     CONTEXT_APPROVED_POINTS,
@@ -70,6 +71,7 @@ def context_note_endorse(*, user, note: ContextNote) -> bool:
             ContextNote.objects.filter(pk=note.pk).update(
                 endorsement_count=F("endorsement_count") + 1
             )
+            attempt_changed([(note.user_id, note.challenge_id)])
     except IntegrityError:
         return False
     return True
@@ -84,6 +86,7 @@ def context_note_review(*, by, note: ContextNote, approve: bool) -> ContextNote:
         ContextNote.objects.filter(pk=note.pk).update(
             status=status, reviewed_by=by, reviewed_at=timezone.now()
         )
+        attempt_changed([(note.user_id, note.challenge_id)])
         if approve:
             points_award(
                 user=note.user,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.roles import is_ld
 from challenges import scoring
+from challenges.attempt_cache import attempt_changed
 from challenges.models import ChallengePage, Correction, Criterion, Review
 from challenges.services.common import (
     AGREEMENT_BONUS,
@@ -125,6 +126,7 @@ def review_submit(
                 **cleaned,
             )
             Correction.objects.filter(pk=locked.pk).update(review_count=F("review_count") + 1)
+            attempt_changed([(locked.user_id, locked.challenge_id)])
             points_award(
                 user=reviewer,
                 amount=REVIEW_POINTS,
@@ -168,6 +170,7 @@ def _settle(correction: Correction, challenge: ChallengePage) -> None:
         mean = sum(r.mean for r in reviews) / len(reviews)
         amount = scoring.correction_points(mean, challenge.points)
         Correction.objects.filter(pk=correction.pk).update(score=mean, points=amount)
+        attempt_changed([(correction.user_id, correction.challenge_id)])
         if amount:
             points_award(
                 user=correction.user,
@@ -188,6 +191,7 @@ def correction_mark_gold(*, by, correction: Correction) -> Correction:
         Correction.objects.filter(pk=correction.pk, is_gold=False).update(
             is_gold=True, gold_by=by, gold_at=timezone.now()
         )
+        attempt_changed([(correction.user_id, correction.challenge_id)])
         points_award(
             user=correction.user,
             amount=GOLD_BONUS,

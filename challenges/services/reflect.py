@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from challenges.attempt_cache import attempt_changed
 from challenges.models import ChallengePage, Reflection, Upvote
 from challenges.services.common import (
     STEP_SKILLS,
@@ -63,6 +64,7 @@ def reflection_upvote(*, user, reflection: Reflection) -> bool:
         with transaction.atomic():
             Upvote.objects.create(reflection=reflection, user=user)
             Reflection.objects.filter(pk=reflection.pk).update(upvote_count=F("upvote_count") + 1)
+            attempt_changed([(reflection.user_id, reflection.challenge_id)])
             points_award(
                 user=reflection.user,
                 amount=UPVOTE_POINTS,

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.roles import is_ld
+from challenges.attempt_cache import attempt_changed
 from challenges.models import (
     BlindSpotDiscovery,
     ChallengePage,
@@ -130,6 +131,7 @@ def testcase_judge(*, judge, test_case: TestCase, verdict: str) -> TestJudgement
                 TestCase.objects.filter(pk=locked.pk).update(
                     peer_judgement_count=F("peer_judgement_count") + 1
                 )
+                attempt_changed([(locked.user_id, locked.challenge_id)])
                 points_award(
                     user=judge,
                     amount=JUDGEMENT_POINTS,
@@ -161,6 +163,7 @@ def _settle(test_case: TestCase) -> None:
     if fails == passes:
         return  # a tie waits for another verdict
     now = timezone.now()
+    attempt_changed([(test_case.user_id, test_case.challenge_id)])
     if passes > fails:
         TestCase.objects.filter(pk=test_case.pk).update(status=TestCase.PASSED, confirmed_at=now)
         return

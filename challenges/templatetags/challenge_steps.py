@@ -1,10 +1,11 @@
-"""A step form's fields on the challenge page, from the shared cache when nobody's draft is in it
-(``challenges.forms.step_forms``)."""
+"""A step form's fields and the Observe rows on the challenge page, from the shared cache when
+nobody's draft is in them (``challenges.forms.step_forms``, ``challenges.selectors``)."""
 
 import uuid
 
 from django import template
 from django.core.cache import cache
+from django.template import Context
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
@@ -38,3 +39,23 @@ def step_fields(form) -> str:
         cache.set(key, html, FIELDS_TTL)
     # Escaped by the field template when rendered; the slot is ours and holds no user text.
     return SafeString(html.replace(PLACEHOLDER, str(uuid.uuid4())))
+
+
+@register.simple_tag(takes_context=True)
+def observe_rows(context) -> str:
+    """The Observe form's sentence rows, selected passages and passage template
+    (``challenges/includes/observe_rows.html``). Rows nobody's draft or post fills
+    (``observe_cache``: key, categories' stamp, cached HTML or None) are the same for everyone:
+    rendered once per challenge, page-tree version and set of categories."""
+    template = context.template.engine.get_template("challenges/includes/observe_rows.html")
+    found = context.get("observe_cache")
+    if not found:
+        return SafeString(template.render(context))
+    key, stamp, html = found
+    if html is None:
+        from challenges.forms import FIELDS_TTL
+
+        shared = {"observe": context["observe"], "categories": context["categories"]}
+        html = template.render(Context(shared, autoescape=context.autoescape))
+        cache.set(key, (stamp, html), FIELDS_TTL)
+    return SafeString(html)

@@ -67,6 +67,7 @@ def rerender(request, challenge, *, step, errors, form=None, observe=None):
         context["forms"][step] = form
     if observe is not None:
         context["observe"] = observe
+        context["observe_cache"] = None  # what was posted, not the rows everyone sees
     context["step_errors"] = {step: list(errors)}
     context["error_step"] = step
     return TemplateResponse(request, challenge.get_template(request), context, status=400)
