@@ -32,8 +32,15 @@ class PointsAward(models.Model):
     constraint on (user, source_key) makes a repeated or concurrent award a no-op.
     """
 
+    # Indexes: every award writes each one, so the ledger keeps only those a query uses (Meta).
+    # The person's rows are found through (user, source_key) and (user, kind, created_at); kind
+    # alone only for manual awards (a partial index no other award writes); no pattern-ops
+    # copies of kind and skill (nobody filters them with LIKE).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="points_awards"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="points_awards",
+        db_index=False,
     )
     team = models.ForeignKey(
         "accounts.Team",
@@ -44,9 +51,11 @@ class PointsAward(models.Model):
         help_text="The user's team at the time of the award.",
     )
     amount = models.IntegerField()
-    kind = models.CharField(max_length=40, db_index=True)
+    kind = models.CharField(max_length=40)
     source_key = models.CharField(max_length=200)
-    skill = models.SlugField(max_length=80, blank=True, help_text="Skill slug, if skill-tagged.")
+    skill = models.SlugField(
+        max_length=80, blank=True, db_index=False, help_text="Skill slug, if skill-tagged."
+    )
     week_id = models.PositiveIntegerField(
         null=True, blank=True, db_index=True, help_text="Challenge week the points count in."
     )
@@ -57,6 +66,7 @@ class PointsAward(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # a partial index (Meta): nearly every award has no one here
         help_text="Who made a manual award or correction.",
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -70,7 +80,21 @@ class PointsAward(models.Model):
                 fields=["user", "source_key"], name="leaderboard_award_once_per_source"
             ),
         ]
-        indexes = [models.Index(fields=["user", "kind", "created_at"])]
+        indexes = [
+            models.Index(fields=["user", "kind", "created_at"]),
+            # The manual awards' audit list; other kinds are found per person.
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="leaderboard_award_manual",
+                condition=models.Q(kind="manual"),
+            ),
+            models.Index(fields=["skill"], name="leaderboard_award_skill"),
+            models.Index(
+                fields=["awarded_by"],
+                name="leaderboard_award_by",
+                condition=models.Q(awarded_by__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount:+d} {self.kind} for {self.user_id}"
