@@ -55,6 +55,50 @@ def vacuum(connection) -> None:
         cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
 
 
+def count_follow_up() -> dict:
+    """Count what the award follow-up (``leaderboard.services.settle``) runs in this process's
+    settler thread: rounds and SQL statements, so the statements the awarding call no longer
+    runs are reported per award too, not just moved out of sight."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from leaderboard.services import settle
+
+    counts = {"rounds": 0, "statements": 0}
+    real = settle.awards_settle
+
+    def counted(*args, **kwargs):
+        with CaptureQueriesContext(connection) as captured:  # the settler thread's connection
+            result = real(*args, **kwargs)
+        counts["rounds"] += 1
+        counts["statements"] += len(captured)
+        return result
+
+    settle.awards_settle = counted
+    return counts
+
+
+def backlog(connection) -> tuple[int, int]:
+    """Deltas and badge checks waiting for a fold (left by writer processes that ended)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT COUNT(*) FROM leaderboard_aggregatedelta), "
+            "(SELECT COUNT(*) FROM leaderboard_badgecheck)"
+        )
+        return cursor.fetchone()
+
+
+def settle_left(connection) -> str:
+    """Fold what the writer processes left when they ended; how much and how long it took."""
+    from leaderboard.aggregates import aggregates_fold
+
+    deltas, checks = backlog(connection)
+    started = time.perf_counter()
+    aggregates_fold(rounds=1000)
+    took = time.perf_counter() - started
+    return f"left when the writers ended: {deltas} deltas, {checks} badge checks ({took:.1f} s)"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--single", type=int, default=200)
@@ -85,7 +129,15 @@ def main(argv=None) -> int:
     print(f"{len(user_ids)} seeded users; load average {os.getloadavg()[0]:.1f}", flush=True)
 
     if args.single:
+        try:
+            from leaderboard.services import settle
+        except ImportError:  # a version without a background follow-up
+            settle = None
+        follow_up = count_follow_up() if settle else None
         one = sd.single_awards(args.single, user_ids)
+        started = time.perf_counter()
+        if settle:
+            settle.settle_stop(60)
         med, p95 = sd.med_p95(one["ms"])
         q = one["queries"]
         print(
@@ -95,8 +147,17 @@ def main(argv=None) -> int:
             f"{one['error_kinds']}",
             flush=True,
         )
+        if follow_up:
+            n = max(1, len(q))
+            print(
+                f"    follow-up in the settler thread: {follow_up['rounds']} rounds, "
+                f"{follow_up['statements']} statements ({follow_up['statements'] / n:.1f} per "
+                f"award); done {1000 * (time.perf_counter() - started):.0f} ms after the last "
+                "award returned",
+                flush=True,
+            )
         for sql in one["sample_sql"]:
-            print(f"    {sql[:160]}")
+            print(f"    {sql[:160].replace(chr(10), ' ')}")
     if args.writers:
         many = sd.concurrent_writers(
             writers=args.writers, processes=args.processes, seconds=args.seconds, user_ids=user_ids
@@ -109,6 +170,7 @@ def main(argv=None) -> int:
             f"errors {many['errors']} {many['error_kinds']}",
             flush=True,
         )
+        print(f"    {settle_left(connection)}", flush=True)
     if args.writers and args.rate:
         many = sd.concurrent_writers(
             writers=args.writers,
@@ -126,6 +188,7 @@ def main(argv=None) -> int:
             f"{many['error_kinds']}",
             flush=True,
         )
+        print(f"    {settle_left(connection)}", flush=True)
     if args.check:
         result = sd.consistency()
         print(f"check: {result}", flush=True)

@@ -17,10 +17,11 @@ that attempt or by the holder's next round. Until then a rank read from the buck
 the few milliseconds a fold takes; the person's own points never lag. ``standings_rebuild``
 takes the same lock and drops the deltas it recomputes.
 
-Badges ride on the same machinery: each award writes a ``BadgeCheck`` row in its transaction,
-each fold round claims a batch of them, and the folder evaluates those people after its commit
-(``badges_evaluate_many``: a few reads per batch). A person with ten awards in a burst is
-evaluated once; a check whose award's process died is claimed by the next fold or the sweep.
+Badges ride along: each award writes a ``BadgeCheck`` row in its transaction, and
+:func:`aggregates_fold` ends by draining them (``leaderboard.badges.badges_drain``: claimed in
+batches and evaluated in the claiming transaction, a few reads per batch). A person with ten
+awards in a burst is evaluated once; a check whose award's process died is drained by the next
+fold anywhere or by the sweep.
 """
 
 import logging
@@ -35,7 +36,6 @@ from accounts.models import Team
 from leaderboard import scopes
 from leaderboard.models import (
     AggregateDelta,
-    BadgeCheck,
     PointsAward,
     ScopeSettings,
     ScoreBucket,
@@ -46,8 +46,6 @@ from leaderboard.models import (
 # Any constant; names the fold in pg_locks (b"fold" as an integer).
 FOLD_LOCK = 0x666F6C64
 FOLD_BATCH = 2000
-# People whose badges one fold round claims for evaluation (a few queries per batch).
-CHECK_BATCH = 200
 
 logger = logging.getLogger(__name__)
 
@@ -56,16 +54,18 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def prepared_cursor():
-    """A cursor for a hot statement: on PostgreSQL with psycopg 3 it binds parameters on the
-    server and prepares the statement on first use (Django leaves psycopg's automatic
-    preparation off), so PostgreSQL plans the award and fold statements once per connection
-    instead of on every award. Logged and error-wrapped like any Django cursor."""
-    if connection.vendor == "postgresql":
+_prepared_class = None
+
+
+def _prepared():
+    """The server-binding cursor class that prepares what it runs (built once), or None."""
+    global _prepared_class
+    if _prepared_class is None:
         try:
             from django.db.backends.postgresql.base import ServerBindingCursor
         except ImportError:  # psycopg2: client-side binding only
-            return connection.cursor()
+            _prepared_class = False
+            return None
 
         class Prepared(ServerBindingCursor):
             def execute(self, query, params=None, **kwargs):
@@ -75,12 +75,22 @@ def prepared_cursor():
                 self._query = SimpleNamespace(query=str(query).encode())
                 return result
 
+        _prepared_class = Prepared
+    return _prepared_class or None
+
+
+def prepared_cursor():
+    """A cursor for a hot statement: on PostgreSQL with psycopg 3 it binds parameters on the
+    server and prepares the statement on first use (Django leaves psycopg's automatic
+    preparation off), so PostgreSQL plans the award and fold statements once per connection
+    instead of on every award. Logged and error-wrapped like any Django cursor."""
+    if connection.vendor == "postgresql" and (prepared := _prepared()) is not None:
         connection.ensure_connection()
         if connection.connection.prepare_threshold is None:
             # None turns explicit preparation off too; a threshold no statement reaches keeps
             # every other statement unprepared, as Django has it.
             connection.connection.prepare_threshold = 2**31
-        return connection._prepare_cursor(Prepared(connection.connection))
+        return connection._prepare_cursor(prepared(connection.connection))
     return connection.cursor()
 
 
@@ -211,13 +221,12 @@ def fold_lock(*, wait: bool) -> bool:
     return wait or bool(held)
 
 
-def _fold_postgresql() -> tuple[int, list[int]]:
-    """One statement: take a batch of deltas, apply them, delete them, and claim a batch of
-    badge checks. Runs after the statement that took the fold lock, so its snapshot is newer
-    than every other folder's commit: the bucket counts it reads are the current ones, and a
-    bucket brought to zero can be deleted in the same statement."""
+def _fold_postgresql() -> int:
+    """One statement: take a batch of deltas, apply them, delete them. Runs after the statement
+    that took the fold lock, so its snapshot is newer than every other folder's commit: the
+    bucket counts it reads are the current ones, and a bucket brought to zero can be deleted in
+    the same statement."""
     delta, bucket, team = _table(AggregateDelta), _table(ScoreBucket), _table(TeamStanding)
-    check = _table(BadgeCheck)
     sql = f"""
         WITH taken AS (
             DELETE FROM {delta} WHERE id = ANY(ARRAY(SELECT id FROM {delta} ORDER BY id LIMIT %s))
@@ -253,33 +262,25 @@ def _fold_postgresql() -> tuple[int, list[int]]:
                 members = {team}.members + excluded.members,
                 reached_at = GREATEST({team}.reached_at, excluded.reached_at)
             RETURNING 1
-        ), checks AS (
-            DELETE FROM {check} WHERE id = ANY(ARRAY(SELECT id FROM {check} ORDER BY id LIMIT %s))
-            RETURNING user_id
         )
         SELECT (SELECT COUNT(*) FROM taken), (SELECT COUNT(*) FROM raised),
                (SELECT COUNT(*) FROM emptied), (SELECT COUNT(*) FROM lowered),
-               (SELECT COUNT(*) FROM teams), ARRAY(SELECT DISTINCT user_id FROM checks)
+               (SELECT COUNT(*) FROM teams)
     """  # noqa: S608
     with prepared_cursor() as cursor:
-        cursor.execute(sql, [FOLD_BATCH, AggregateDelta.BUCKET, AggregateDelta.TEAM, CHECK_BATCH])
-        row = cursor.fetchone()
-    return row[0], sorted(row[-1])
+        cursor.execute(sql, [FOLD_BATCH, AggregateDelta.BUCKET, AggregateDelta.TEAM])
+        return cursor.fetchone()[0]
 
 
-def _fold_portable() -> tuple[int, list[int]]:
+def _fold_portable() -> int:
     """The same fold in a few statements, for SQLite (one writer at a time)."""
-    checks = list(BadgeCheck.objects.order_by("id").values_list("id", "user_id")[:CHECK_BATCH])
-    if checks:
-        _delete(BadgeCheck.objects.filter(id__in=[pk for pk, _ in checks]))
-    users = sorted({user_id for _, user_id in checks})
     batch = list(
         AggregateDelta.objects.order_by("id").values_list(
             "id", "kind", "scope", "key", "count", "points", "members", "reached_at"
         )[:FOLD_BATCH]
     )
     if not batch:
-        return 0, users
+        return 0
     buckets: dict[tuple[str, int], int] = defaultdict(int)
     teams: dict[tuple[str, int], list] = {}
     for _, kind, scope, key, count, points, members, reached_at in batch:
@@ -321,69 +322,56 @@ def _fold_portable() -> tuple[int, list[int]]:
             latest="reached_at",
         )
     _delete(AggregateDelta.objects.filter(id__in=[row[0] for row in batch]))
-    return len(batch), users
+    return len(batch)
 
 
-def fold_batch(*, locked: bool = False) -> tuple[int, list[int]] | None:
-    """Fold one batch of deltas and claim one batch of badge checks in the current transaction.
-
-    Returns how many deltas were folded and the people whose badges are now the caller's to
-    evaluate (after its commit: ``badges_after_fold``), or None when another folder holds the
-    lock. ``locked``: the caller took the lock already in this transaction. Every "out of
-    score p" delta follows the same person's "into p" (their awards are serialised), so no
-    bucket's net change takes it below zero.
+def fold_batch(*, locked: bool = False) -> int | None:
+    """Fold one batch of deltas in the current transaction; how many, or None when another
+    folder holds the lock. ``locked``: the caller took the lock already in this transaction.
+    Every "out of score p" delta follows the same person's "into p" (their awards are
+    serialised), so no bucket's net change takes it below zero.
     """
     if not locked and not fold_lock(wait=False):
         return None
     return _fold_postgresql() if connection.vendor == "postgresql" else _fold_portable()
 
 
-def _fold_once() -> tuple[int, list[int]] | None:
+def _fold_once() -> int | None:
     with transaction.atomic():
         return fold_batch()
 
 
 def _pending() -> bool:
-    """Whether any delta or badge check waits (one statement; along the primary keys, which
-    stay short where a sequential scan would read every page the queue ever filled)."""
+    """Whether any delta waits (one statement; along the primary key, which stays short where a
+    sequential scan would read every page the queue ever filled)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT id FROM {_table(AggregateDelta)} ORDER BY id LIMIT 1) "  # noqa: S608
-            f"IS NOT NULL OR (SELECT id FROM {_table(BadgeCheck)} ORDER BY id LIMIT 1) IS NOT NULL"
+            f"SELECT (SELECT id FROM {_table(AggregateDelta)} ORDER BY id LIMIT 1) IS NOT NULL"  # noqa: S608
         )
         return bool(cursor.fetchone()[0])
 
 
-def badges_after_fold(user_ids: list[int]) -> None:
-    """Evaluate the badges of people a fold claimed checks for (after its commit). A failure is
-    logged: the award is committed and a broken badge rule must not fail the caller."""
-    if not user_ids:
-        return
-    from leaderboard.badges import badges_evaluate_many
+def aggregates_fold(*, rounds: int = 50, badges: bool = True) -> int:
+    """Apply pending deltas to the score buckets and team standings, then (``badges``) evaluate
+    the badges of people with pending checks; returns how many deltas were folded.
 
-    try:
-        badges_evaluate_many(user_ids)
-    except Exception:
-        logger.exception("Could not evaluate badges for users %s", user_ids[:20])
-
-
-def aggregates_fold(*, rounds: int = 50) -> int:
-    """Apply pending deltas to the score buckets and team standings, and evaluate the badges of
-    people with pending checks; returns how many deltas were folded.
-
-    Called after each award commits (and by the periodic sweep as a safety net). Returns at
-    once when another process is folding: that process looks again after it commits.
+    Called after awards commit (``leaderboard.services.settle``) and by the periodic sweep as
+    a safety net. The fold returns at once when another process is folding: that process looks
+    again after it commits. The badge checks are drained whoever folds (each batch is claimed
+    with SKIP LOCKED, so drainers in several processes share them).
     """
     folded = 0
-    # Usually the award folded inline and this is one cheap look at two empty tables.
     for _ in range(rounds):
         if not _pending():
             break
         done = _fold_once()
         if done is None:
             break
-        folded += done[0]
-        badges_after_fold(done[1])
+        folded += done
+    if badges:
+        from leaderboard.badges import badges_drain
+
+        badges_drain()
     return folded
 
 

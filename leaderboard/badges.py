@@ -1,22 +1,30 @@
 """Badge criteria, evaluated from the ledger and standings alone (never from other apps).
 
-Evaluated for the people whose awards the standings fold claimed checks for, in batches, after
-commit (``leaderboard.aggregates``), and when a challenge week is frozen (placement badges).
+Evaluated for the people whose awards left a badge check, in batches, soon after commit
+(:func:`badges_drain`), and when a challenge week is frozen (placement badges).
 """
 
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, Sum, When
+from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from leaderboard import scopes
+from leaderboard.aggregates import prepared_cursor
 from leaderboard.kinds import FIRST_FINDER_KIND
-from leaderboard.models import Badge, BadgeAward, PointsAward, Standing
+from leaderboard.models import Badge, BadgeAward, BadgeCheck, PointsAward, Standing
 from notifications.services import notification_send
+
+# People whose badge checks one drain round claims (a few reads per batch, whatever its size).
+CHECK_BATCH = 200
+
+logger = logging.getLogger(__name__)
 
 
 def longest_streak(user: User) -> int:
@@ -94,28 +102,71 @@ def badge_criteria_met(badge: Badge, user: User) -> bool:
     return _judges({user.pk: [badge]})(user.pk, badge)
 
 
+def _notify(badge: Badge, user: User) -> None:
+    notification_send(
+        user=user,
+        kind="badge",
+        message=f"You earned the “{badge.name}” badge.",
+        url=reverse("leaderboard:person", args=[user.pk]),
+    )
+
+
 def badge_grant(*, badge: Badge, user: User) -> BadgeAward | None:
     """Give ``badge`` to ``user`` once (a unique constraint), with a notification."""
     try:
         with transaction.atomic():
             award = BadgeAward.objects.create(badge=badge, user=user)
-            notification_send(
-                user=user,
-                kind="badge",
-                message=f"You earned the “{badge.name}” badge.",
-                url=reverse("leaderboard:person", args=[user.pk]),
-            )
+            _notify(badge, user)
     except IntegrityError:
         return None
     return award
 
 
+def _grant_many(due: list[tuple[int, Badge]], users: dict[int, User]) -> list[BadgeAward]:
+    """``badge_grant`` for many (person, badge) pairs. On PostgreSQL one INSERT for them all
+    (``post_save`` sent for each new row, as ``save()`` would): a pair granted already is
+    skipped by the unique constraint, a concurrent grant of the same pair waited for, then
+    skipped. Pairs come in (person, badge) order, so two drainers granting to the same people
+    take their locks in one order."""
+    if connection.vendor != "postgresql":
+        granted = [badge_grant(badge=badge, user=users[user_id]) for user_id, badge in due]
+        return [award for award in granted if award is not None]
+    rows = [BadgeAward(badge=badge, user=users[user_id]) for user_id, badge in due]
+    table = connection.ops.quote_name(BadgeAward._meta.db_table)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (badge_id, user_id, awarded_at, uid, salt) VALUES "  # noqa: S608
+                + ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+                + " ON CONFLICT (badge_id, user_id) DO NOTHING RETURNING id, badge_id, user_id",
+                [
+                    value
+                    for row in rows
+                    for value in (row.badge_id, row.user_id, row.awarded_at, row.uid, row.salt)
+                ],
+            )
+            new = {(badge_id, user_id): pk for pk, badge_id, user_id in cursor.fetchall()}
+        granted = []
+        for row in rows:
+            row.pk = new.get((row.badge_id, row.user_id))
+            if row.pk is None:
+                continue
+            row._state.adding, row._state.db = False, connection.alias
+            # What save() would have sent (other apps listen: the xAPI statement).
+            post_save.send(
+                sender=BadgeAward, instance=row, created=True, raw=False, using=connection.alias
+            )
+            _notify(row.badge, row.user)
+            granted.append(row)
+    return granted
+
+
 def badges_evaluate_many(user_ids, *, users: dict[int, User] | None = None) -> list[BadgeAward]:
     """Grant every active badge each of these people now qualifies for and does not hold yet.
 
-    Runs after awards commit, for everyone whose awards the standings fold found since its last
-    round (``leaderboard.aggregates``): a few queries per batch of people however many badges
-    and people there are, plus the grants themselves.
+    Runs soon after awards commit, for everyone whose awards left a badge check since the last
+    drain (:func:`badges_drain`): a few queries per batch of people however many badges and
+    people there are, plus the grants themselves.
     """
     ids = sorted({int(pk) for pk in user_ids})
     if not ids:
@@ -145,19 +196,63 @@ def badges_evaluate_many(user_ids, *, users: dict[int, User] | None = None) -> l
     missing = {user_id for user_id, _ in due} - set(users)
     if missing:
         users.update(User.objects.in_bulk(missing))
-    granted = []
-    for user_id, badge in due:
-        if user_id in users:
-            award = badge_grant(badge=badge, user=users[user_id])
-            if award is not None:
-                granted.append(award)
-    return granted
+    return _grant_many([(user_id, badge) for user_id, badge in due if user_id in users], users)
 
 
 def badges_evaluate(*, user: User) -> list[BadgeAward]:
     """Grant every active badge ``user`` now qualifies for and does not hold yet (a few queries
     however many badges there are)."""
     return badges_evaluate_many([user.pk], users={user.pk: user})
+
+
+def _checks_claim() -> tuple[int, list[int]]:
+    """Delete a batch of pending badge checks in the current transaction: how many rows, and
+    the people they name. On PostgreSQL rows another drainer has claimed are skipped, not
+    waited for (they are gone when it commits, back if it dies)."""
+    table = connection.ops.quote_name(BadgeCheck._meta.db_table)
+    if connection.vendor == "postgresql":
+        with prepared_cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE id = ANY(ARRAY("  # noqa: S608
+                f"SELECT id FROM {table} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)) "
+                "RETURNING user_id",
+                [CHECK_BATCH],
+            )
+            rows = [row[0] for row in cursor.fetchall()]
+    else:
+        checks = list(BadgeCheck.objects.order_by("id").values_list("id", "user_id")[:CHECK_BATCH])
+        if checks:
+            claimed = BadgeCheck.objects.filter(id__in=[pk for pk, _ in checks])
+            claimed._raw_delete(claimed.db)
+        rows = [user_id for _, user_id in checks]
+    return len(rows), sorted(set(rows))
+
+
+def badges_drain(*, rounds: int = 50) -> tuple[int, bool]:
+    """Evaluate the people with pending badge checks, one batch per transaction: how many, and
+    whether more may be left after ``rounds`` batches.
+
+    A batch is claimed (deleted) and evaluated in one transaction, so a process that dies
+    midway leaves its checks to the next drain; a person with ten checks is evaluated once.
+    Two drainers that both evaluate a person grant each badge once (a unique constraint), in
+    the same (person, badge) order, so they cannot deadlock. A failing badge rule is logged
+    and its batch dropped: the awards are committed, and retrying a broken rule forever would
+    help no one.
+    """
+    people = 0
+    for _ in range(rounds):
+        with transaction.atomic():
+            claimed, user_ids = _checks_claim()
+            if user_ids:
+                try:
+                    with transaction.atomic():
+                        badges_evaluate_many(user_ids)
+                except Exception:
+                    logger.exception("Could not evaluate badges for users %s", user_ids[:20])
+        people += len(user_ids)
+        if claimed < CHECK_BATCH:
+            return people, False
+    return people, True
 
 
 def week_placement_badges_award(*, scope: str) -> list[BadgeAward]:

@@ -1,7 +1,7 @@
 """The one writer of the points ledger: awards (once per source, capped, standings moved in the
-same transaction, announcements and badges after commit), revocations and manual awards."""
+same transaction, the fold, announcements and badges after commit: ``settle``), revocations and
+manual awards."""
 
-import logging
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -12,17 +12,9 @@ from django.utils import timezone
 from accounts.models import Membership, User
 from config.errors import ApplicationError as LeaderboardError
 from leaderboard import scopes
-from leaderboard.aggregates import (
-    FOLD_LOCK,
-    aggregates_fold,
-    badges_after_fold,
-    fold_batch,
-    prepared_cursor,
-    standings_apply,
-)
-from leaderboard.models import PointsAward
-
-logger = logging.getLogger(__name__)
+from leaderboard.aggregates import FOLD_LOCK, fold_batch, prepared_cursor, standings_apply
+from leaderboard.models import AggregateDelta, BadgeCheck, PointsAward, ScopeSettings, Standing
+from leaderboard.services import settle
 
 
 def _local_day_start(moment: datetime) -> datetime:
@@ -44,24 +36,6 @@ def users_lock(user_ids) -> None:
         list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 
-def _after_award(*, moved: list[str], checked: list[int]) -> None:
-    # The award is committed: a broken channel layer or badge rule must not turn the caller's
-    # request into an error page, so failures are logged, not raised.
-    from leaderboard import broadcast
-
-    try:
-        broadcast.announce(moved)
-    except Exception:
-        logger.exception("Could not announce leaderboard scopes %s", moved)
-    # The badge checks the award's own fold claimed (its person's among them, or another
-    # folder's claim has it), then whatever other awards left while this one held the lock.
-    badges_after_fold(checked)
-    try:
-        aggregates_fold()
-    except Exception:
-        logger.exception("Could not fold the standings' pending deltas")
-
-
 def _month_bounds(at: datetime) -> tuple[datetime, datetime]:
     """The month scope's range for an award at ``at`` (as ``scopes.award_filter`` has it)."""
     local = timezone.localtime(at)
@@ -71,18 +45,23 @@ def _month_bounds(at: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
+_lock_sql: dict[bool, str] = {}
+
+
 def _lock_and_team(user_id: int) -> tuple[bool, int | None]:
     """Lock the person's user row; their current team (one statement). False: no such user."""
-    membership = connection.ops.quote_name(Membership._meta.db_table)
-    users = connection.ops.quote_name(User._meta.db_table)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
+    lock = connection.features.has_select_for_update
+    sql = _lock_sql.get(lock)
+    if sql is None:
+        membership = connection.ops.quote_name(Membership._meta.db_table)
+        users = connection.ops.quote_name(User._meta.db_table)
+        sql = _lock_sql[lock] = (
             f"SELECT (SELECT m.team_id FROM {membership} m "  # noqa: S608
             f"WHERE m.user_id = u.id AND m.ended_at IS NULL LIMIT 1) "
-            f"FROM {users} u WHERE u.id = %s{lock}",
-            [user_id],
+            f"FROM {users} u WHERE u.id = %s{' FOR UPDATE' if lock else ''}"
         )
+    with prepared_cursor() as cursor:
+        cursor.execute(sql, [user_id])
         row = cursor.fetchone()
     return row is not None, (row[0] if row else None)
 
@@ -153,30 +132,36 @@ WITH live AS (
 ), checked AS (
     INSERT INTO {check} (user_id) SELECT %(user)s FROM award
 )
-SELECT id, pg_try_advisory_xact_lock(%(fold_lock)s) FROM award
+SELECT id, {fold} FROM award
 """
+# The statement's text for (inline fold?): formatted once, so it is prepared once per connection.
+_award_sql: dict[bool, str] = {}
 
 
-def _award_postgresql(*, user: User, team_id, at: datetime, fields: dict) -> int | None:
+def _award_postgresql(
+    *, user: User, team_id, at: datetime, fields: dict, moved: list[str], fold: bool
+) -> tuple[int, bool] | None:
     """Write the award, the person's standings, the aggregates' deltas and a badge check in one
-    statement, and take the fold lock if it is free. Returns the award's id and whether the
-    lock is held, or None when this source already awarded (ON CONFLICT: nothing written)."""
-    from leaderboard.models import AggregateDelta, BadgeCheck, ScopeSettings, Standing
-
-    quote = connection.ops.quote_name
-    sql = _AWARD_SQL.format(
-        settings=quote(ScopeSettings._meta.db_table),
-        award=quote(PointsAward._meta.db_table),
-        standing=quote(Standing._meta.db_table),
-        delta=quote(AggregateDelta._meta.db_table),
-        check=quote(BadgeCheck._meta.db_table),
-        bucket=AggregateDelta.BUCKET,
-        team=AggregateDelta.TEAM,
-    )
+    statement, and (``fold``) take the fold lock if it is free. Returns the award's id and
+    whether the lock is held, or None when this source already awarded (ON CONFLICT: nothing
+    written)."""
+    sql = _award_sql.get(fold)
+    if sql is None:
+        quote = connection.ops.quote_name
+        sql = _award_sql[fold] = _AWARD_SQL.format(
+            settings=quote(ScopeSettings._meta.db_table),
+            award=quote(PointsAward._meta.db_table),
+            standing=quote(Standing._meta.db_table),
+            delta=quote(AggregateDelta._meta.db_table),
+            check=quote(BadgeCheck._meta.db_table),
+            bucket=AggregateDelta.BUCKET,
+            team=AggregateDelta.TEAM,
+            fold="pg_try_advisory_xact_lock(%(fold_lock)s)" if fold else "FALSE",
+        )
     week_id, skill = fields["week_id"], fields["skill"]
     month_start, month_end = _month_bounds(at)
     params = {
-        "scopes": scopes.scopes_for(created_at=at, week_id=week_id, skill=skill),
+        "scopes": moved,
         "user": user.pk,
         "team": team_id,
         "amount": fields["amount"],
@@ -192,8 +177,9 @@ def _award_postgresql(*, user: User, team_id, at: datetime, fields: dict) -> int
         "month_end": month_end,
         "week_scope": f"week-{week_id}" if week_id else None,
         "skill_scope": f"skill-{skill}" if skill else None,
-        "fold_lock": FOLD_LOCK,
     }
+    if fold:
+        params["fold_lock"] = FOLD_LOCK
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
@@ -201,7 +187,7 @@ def _award_postgresql(*, user: User, team_id, at: datetime, fields: dict) -> int
 
 def _award_portable(*, user: User, team_id, at: datetime, fields: dict) -> PointsAward | None:
     """The same writes through the ORM (SQLite: one writer at a time). None when this source
-    already awarded. No badge check row: the caller evaluates this person after commit."""
+    already awarded."""
     if PointsAward.objects.filter(user=user, source_key=fields["source_key"]).exists():
         return None
     try:
@@ -209,6 +195,7 @@ def _award_portable(*, user: User, team_id, at: datetime, fields: dict) -> Point
     except IntegrityError:  # SQLite aborts only the statement; the transaction goes on
         return None
     standings_apply(award)
+    BadgeCheck.objects.create(user_id=user.pk)
     return award
 
 
@@ -234,10 +221,12 @@ def points_award(
     Points are fixed here; a later change to what earned them does not rewrite history.
     ``created_at`` backdates an award (demo history only).
 
-    On PostgreSQL the transaction is three statements: lock the user row (with their current
-    team), write everything in one statement (``_AWARD_SQL``), fold the shared aggregates if no
-    one else is folding; a capped kind adds one (the duplicate check and today's total).
-    Badges are evaluated after commit, in batches, by whoever folds (``BadgeCheck``).
+    On PostgreSQL the transaction is two statements: lock the user row (with their current
+    team), write everything in one statement (``_AWARD_SQL``); a capped kind adds one (the
+    duplicate check and today's total). The fold of the shared aggregates, the announcement and
+    the badges follow the commit (``leaderboard.services.settle``): in a process thread that
+    batches them in production, inline in tests, where the award also folds in its own
+    transaction when no one else is folding (a third statement).
     """
     if not source_key:
         raise ValueError("An award needs a source_key naming what earned it.")
@@ -249,6 +238,8 @@ def points_award(
         return None
     at = created_at or timezone.now()
     postgresql = connection.vendor == "postgresql"
+    inline = not settle.background()
+    moved = scopes.scopes_for(created_at=at, week_id=week_id, skill=skill)
     with transaction.atomic():
         # Lock the user's row: their awards are serialised, so the duplicate check, the daily
         # cap and their standing rows cannot race with a concurrent award for the same user.
@@ -278,7 +269,9 @@ def points_award(
             "awarded_by": awarded_by,
         }
         if postgresql:
-            written = _award_postgresql(user=user, team_id=team_id, at=at, fields=fields)
+            written = _award_postgresql(
+                user=user, team_id=team_id, at=at, fields=fields, moved=moved, fold=inline
+            )
             if written is None:
                 return PointsAward.objects.get(user=user, source_key=source_key)
             award_id, locked = written
@@ -290,15 +283,11 @@ def points_award(
             if award is None:
                 return PointsAward.objects.get(user=user, source_key=source_key)
             locked = False
-        moved = scopes.scopes_for(created_at=at, week_id=week_id, skill=skill)
-        # Fold the shared aggregates now when no other award is folding (then the boards are
-        # exact at commit); otherwise the folder, or this award's after-commit fold, does it.
-        # The fold also claims pending badge checks: evaluated once this transaction commits.
-        folded = fold_batch(locked=locked) if (locked or not postgresql) else None
-        checked = folded[1] if folded else []
-        if not postgresql:
-            checked = sorted({*checked, user.pk})
-        transaction.on_commit(partial(_after_award, moved=moved, checked=checked))
+        if inline and (locked or not postgresql):
+            # Fold the shared aggregates now when no other award is folding (then the boards
+            # are exact at commit); otherwise the folder, or the follow-up, does it.
+            fold_batch(locked=locked)
+        transaction.on_commit(partial(settle.after_commit, moved=moved, inline=inline))
     return award
 
 

@@ -1,7 +1,9 @@
-"""Badges after awards: a check row written with the award, evaluated after commit in batches by
-whoever folds the standings, once per person however many of their awards queued a check."""
+"""Badges after awards: a check row written with the award, evaluated soon after commit in
+batches (inline in tests, by the process's settler thread in production), once per person
+however many of their awards queued a check."""
 
 import threading
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
@@ -9,10 +11,17 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from leaderboard import badges
-from leaderboard.aggregates import FOLD_LOCK, aggregates_fold, standings_apply
-from leaderboard.models import Badge, BadgeAward, BadgeCheck, PointsAward
-from leaderboard.services import points_award, standings_rebuild
+from leaderboard import badges, broadcast
+from leaderboard.aggregates import standings_apply
+from leaderboard.models import (
+    AggregateDelta,
+    Badge,
+    BadgeAward,
+    BadgeCheck,
+    PointsAward,
+    ScoreBucket,
+)
+from leaderboard.services import points_award, settle, standings_rebuild
 from notifications.models import Notification
 from tests.accounts.factories import TeamFactory, UserFactory
 from tests.leaderboard.factories import BadgeFactory
@@ -80,44 +89,88 @@ def test_thirty_people_checked_at_once_cost_the_same_reads_as_one():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_burst_of_awards_while_another_process_folds_is_evaluated_once(monkeypatch, settings):
-    """Awards whose fold found the lock taken leave their deltas and badge checks; the holder's
-    next round takes them all and evaluates the person once."""
+def test_a_burst_of_awards_handed_to_the_background_is_settled_once(monkeypatch, settings):
+    """Production's way (``settle``): the awarding call ends at its commit (two statements),
+    leaving its deltas and badge check; one settler round folds them all, announces the scopes
+    the burst moved together, and evaluates the person once."""
     if connection.vendor != "postgresql":
-        pytest.skip("Needs PostgreSQL: the fold lock is an advisory lock there.")
+        pytest.skip("The background follow-up runs on PostgreSQL only.")
     settings.LEADERBOARD_DAILY_CAPS = {}
+    settings.LEADERBOARD_AWARD_FOLLOWUP = "background"
     badge = BadgeFactory(criteria=Badge.POINTS_TOTAL, threshold=25)
     user = UserFactory(team=TeamFactory())
-    evaluated = []
+    handed, evaluated, announced = [], [], []
+    monkeypatch.setattr(settle, "_settler", lambda: SimpleNamespace(add=handed.append))
     real = badges.badges_evaluate_many
     monkeypatch.setattr(
         badges, "badges_evaluate_many", lambda ids, **kw: evaluated.append(ids) or real(ids, **kw)
     )
-    holding, release = threading.Event(), threading.Event()
-
-    def other_folder():
-        with connections["default"].cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [FOLD_LOCK])
-            holding.set()
-            release.wait(30)
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [FOLD_LOCK])
-        connections.close_all()
-
-    folder = threading.Thread(target=other_folder)
-    folder.start()
-    assert holding.wait(30)
-    try:
-        for n in range(5):
-            points_award(user=user, amount=5, kind="x", source_key=f"burst:{n}")
-        assert BadgeCheck.objects.filter(user=user).count() == 5
-        assert not BadgeAward.objects.exists()
-    finally:
-        release.set()
-        folder.join()
-    assert aggregates_fold() > 0
+    monkeypatch.setattr(broadcast, "announce", announced.append)
+    for n in range(5):
+        with CaptureQueriesContext(connection) as award:
+            points_award(user=user, amount=5, kind="x", source_key=f"burst:{n}", skill="sql")
+        assert len([q for q in award.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]) == 2
+    assert BadgeCheck.objects.filter(user=user).count() == 5
+    assert AggregateDelta.objects.exists()
+    assert not ScoreBucket.objects.exists() and not BadgeAward.objects.exists()
+    assert len(handed) == 5
+    assert settle.awards_settle({scope for moved in handed for scope in moved}) is False
     assert evaluated == [[user.pk]]
+    assert announced == [sorted(handed[0])]
     assert list(BadgeAward.objects.values_list("user", "badge")) == [(user.pk, badge.pk)]
-    assert not BadgeCheck.objects.exists()
+    assert not BadgeCheck.objects.exists() and not AggregateDelta.objects.exists()
     folded = _snapshot()
     standings_rebuild()
     assert _snapshot() == folded
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_settler_thread_folds_and_grants_after_the_commit(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("The background follow-up runs on PostgreSQL only.")
+    settings.LEADERBOARD_AWARD_FOLLOWUP = "background"
+    badge = BadgeFactory(criteria=Badge.POINTS_TOTAL, threshold=10)
+    user = UserFactory(team=TeamFactory())
+    points_award(user=user, amount=10, kind="x", source_key="a")
+    settle.settle_stop(30)  # its last round done, its connection closed
+    assert list(BadgeAward.objects.values_list("user", "badge")) == [(user.pk, badge.pk)]
+    assert ScoreBucket.objects.get(scope="all", points=10).count == 1
+    assert not BadgeCheck.objects.exists() and not AggregateDelta.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_drainers_at_once_grant_each_badge_once(monkeypatch):
+    """Two processes' settlers claim different batches (SKIP LOCKED) that name the same people:
+    each badge is granted once, with one notification, and neither waits for the other forever."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL: concurrent transactions.")
+    monkeypatch.setattr(badges, "CHECK_BATCH", 20)  # a batch: everyone once
+    BadgeFactory(criteria=Badge.POINTS_TOTAL, threshold=5, slug="five")
+    BadgeFactory(criteria=Badge.KIND_COUNT, kind="x", threshold=1, slug="one")
+    people = [UserFactory(team=False) for _ in range(20)]
+    for person in people:
+        points_award(user=person, amount=5, kind="x", source_key="a")
+    BadgeAward.objects.all().delete()
+    Notification.objects.all().delete()
+    for _ in range(2):
+        BadgeCheck.objects.bulk_create([BadgeCheck(user=person) for person in people])
+    start, errors = threading.Barrier(2), []
+
+    def drain():
+        try:
+            start.wait(10)
+            badges.badges_drain()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=drain) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert BadgeAward.objects.count() == 40
+    assert Notification.objects.filter(kind="badge").count() == 40
+    assert not BadgeCheck.objects.exists()
