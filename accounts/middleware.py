@@ -3,8 +3,9 @@
 ``request.user`` is still the session's user, checked as Django checks it: the session names a
 user id and a configured backend, and the session's auth hash must match the user's
 (``get_session_auth_hash``, derived from their password hash). Only the database read is
-saved: the user object, with its role names, is kept per person under their version
-(:mod:`accounts.person_cache`), which changes when the user row or their groups change. Anything
+saved: the user object, with its role names, is kept per person beside their version
+(:mod:`accounts.person_cache`), which changes when the user row or their groups change; the
+version, the user and the header's other values come back in one round trip. Anything
 unusual (no cached copy, a hash that does not match the current secret, a cache outage) goes
 through ``django.contrib.auth.get_user`` unchanged, which also handles fallback secrets and
 flushes a session whose hash no longer matches.
@@ -20,9 +21,11 @@ from django.utils.functional import SimpleLazyObject
 from accounts.person_cache import (
     HEADER_KEYS,
     PREFETCHED,
-    TIMEOUT,
-    person_key,
+    current_key,
+    current_store,
+    current_value,
     person_version,
+    version_key,
 )
 from accounts.roles import user_roles
 
@@ -37,28 +40,31 @@ def _cached_user(request):
         return auth.get_user(request)
     if backend_path not in settings.AUTHENTICATION_BACKENDS or not session_hash:
         return auth.get_user(request)
-    version = person_version(user_id)
-    request.person_version, request.person_version_pk = version, user_id
-    key = person_key(user_id, "user", version)
-    # The header's other per-person values in the same round trip (accounts.person_cache).
+    # One round trip: the person's version, their user and header values (each stored beside the
+    # version it was computed under), and the other header keys (accounts.person_cache).
+    own_version_key = version_key(user_id)
     keys = [
-        key,
-        *(person_key(user_id, name, version) for name in PREFETCHED),
+        own_version_key,
+        current_key(user_id, "user"),
+        *(current_key(user_id, name) for name in PREFETCHED),
         *(header_key(user_id) for header_key in HEADER_KEYS),
     ]
-    request.person_prefetched = cache.get_many(keys)
-    found = request.person_prefetched.get(key)
+    found = cache.get_many(keys)
+    version = found.get(own_version_key) or person_version(user_id)
+    request.person_version, request.person_version_pk = version, user_id
+    request.person_prefetched = found
+    cached = current_value(found, user_id, "user", version)
     if (
-        found is not None
-        and found.pk == user_id
-        and found.is_active
-        and constant_time_compare(session_hash, found.get_session_auth_hash())
+        cached is not None
+        and cached.pk == user_id
+        and cached.is_active
+        and constant_time_compare(session_hash, cached.get_session_auth_hash())
     ):
-        return found
+        return cached
     user = auth.get_user(request)  # the database read, and every check Django makes
     if user.is_authenticated and user.pk == user_id:
         user_roles(user)  # read now, so the cached copy carries them
-        cache.set(key, user, TIMEOUT)
+        current_store(user_id, "user", version, user)
     return user
 
 

@@ -28,7 +28,8 @@ TIMEOUT = 300
 PREFETCHED = ("unread",)
 # Other keys the header reads on every signed-in page, read in that same round trip: functions
 # of the viewer's pk giving a cache key (other apps register theirs in ``AppConfig.ready``, so
-# accounts imports none of them). Readers take the value with ``prefetched``.
+# accounts imports none of them; ``home.page_cache`` adds the page-tree version). Readers take
+# the value with ``prefetched``.
 HEADER_KEYS: list[Callable[[object], str]] = []
 
 
@@ -38,18 +39,42 @@ def prefetched(request, key: str):
     return getattr(request, "person_prefetched", {}).get(key)
 
 
+# The values the middleware reads with the person's version (the user, ``PREFETCHED``) are kept
+# under keys without the version, each beside the version it was computed under: the version and
+# the values then come back in one round trip. A value whose version is not the one read in the
+# same round trip is a miss, exactly as a value under an old versioned key would be.
+
+
+def current_key(pk, name: str) -> str:
+    return f"person:{pk}:current:{name}"
+
+
+def current_value(found: dict, pk, name: str, version: str):
+    """The value of ``name`` in ``found`` (a ``get_many`` of ``current_key``) if it was stored
+    under ``version``, else None."""
+    entry = found.get(current_key(pk, name))
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version:
+        return entry[1]
+    return None
+
+
+def current_store(pk, name: str, version: str, value, timeout: int = TIMEOUT) -> None:
+    """Store ``value`` as computed under the person's ``version`` (read before computing it)."""
+    cache.set(current_key(pk, name), (version, value), timeout)
+
+
 # A version is forgotten after a day without change; a new one then misses every old value.
 VERSION_TIMEOUT = 24 * 3600
 
 
-def _version_key(pk) -> str:
+def version_key(pk) -> str:
     return f"person:{pk}:version"
 
 
 def person_version(pk) -> str:
     """The person's current version (made on first use); "down" while the cache is unreachable,
     where every read misses anyway."""
-    key = _version_key(pk)
+    key = version_key(pk)
     version = cache.get(key)
     if version is None:
         cache.add(key, uuid.uuid4().hex[:12], VERSION_TIMEOUT)
@@ -86,15 +111,17 @@ def viewer_cached(request, name: str, compute: Callable[[], object], *, timeout:
     version = getattr(request, "person_version", None)
     if version is None or getattr(request, "person_version_pk", None) != pk:
         version = person_version(pk)
-    else:
-        value = getattr(request, "person_prefetched", {}).get(person_key(pk, name, version))
-        if value is not None:
-            return value
+    elif name in PREFETCHED:
+        value = current_value(getattr(request, "person_prefetched", {}), pk, name, version)
+        if value is None:
+            value = compute()
+            current_store(pk, name, version, value, timeout)
+        return value
     return person_cached(pk, name, compute, version=version, timeout=timeout)
 
 
 def _bump(pks: list) -> None:
-    cache.set_many({_version_key(pk): uuid.uuid4().hex[:12] for pk in pks}, VERSION_TIMEOUT)
+    cache.set_many({version_key(pk): uuid.uuid4().hex[:12] for pk in pks}, VERSION_TIMEOUT)
 
 
 def person_changed(pks: Iterable) -> None:

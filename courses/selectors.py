@@ -107,30 +107,24 @@ def module_page_context(*, module: SkillModulePage, user) -> dict:
 # Blocks whose rendering shows the viewer's own state (answers, attempts, drafts): rendered on
 # every request. Every other block renders the same for everyone and is cached (lesson_shared).
 PERSONAL_BLOCKS = frozenset({"quiz", "reflection"})
-SHARED_TIMEOUT = 600
 
 
-def lesson_shared(lesson: LessonPage) -> dict:
-    """What a lesson shows everyone alike: its module, the module's live lessons, whether it has
-    a quiz, and the body as parts (``{"html": ...}`` for a block rendered once for everyone,
-    ``{"index": i}`` for a personal block the page renders per request).
+def lesson_shared(lesson: LessonPage, request=None) -> dict:
+    """What a lesson shows everyone alike: its module (title and URL), the module's live lessons
+    (pk, title, URL), whether it has a quiz or a reflection, and the body as parts
+    (``{"html": ...}`` for a block rendered once for everyone, ``{"index": i}`` for a personal
+    block the page renders per request).
 
-    Cached under the page-tree version (``home.page_cache``), which every page save, publish,
-    unpublish, move or delete replaces (at once and after the commit), so a new revision shows
-    at once; nothing of any person goes in."""
-    from django.core.cache import cache
+    Cached under the page-tree version (``home.page_cache.page_shared``: read with the page's
+    route, in the same round trip), which every page save, publish, unpublish, move or delete
+    replaces (at once and after the commit), so a new revision shows at once; nothing of any
+    person goes in."""
+    from home.page_cache import page_shared
 
-    from home.page_cache import pages_version
-
-    key = f"lessons:shared:{pages_version()}:{lesson.pk}"
-    shared = cache.get(key)
-    if shared is None:
-        shared = _lesson_shared(lesson)
-        cache.set(key, shared, SHARED_TIMEOUT)
-    return shared
+    return page_shared(request, lesson, lambda: _lesson_shared(lesson, request))
 
 
-def _lesson_shared(lesson: LessonPage) -> dict:
+def _lesson_shared(lesson: LessonPage, request=None) -> dict:
     from django.utils.html import format_html
 
     module = (
@@ -140,12 +134,13 @@ def _lesson_shared(lesson: LessonPage) -> dict:
     )
     siblings = []
     if module is not None:
-        siblings = list(
-            LessonPage.objects.live()
+        siblings = [
+            {"pk": s.pk, "title": s.title, "url": s.get_url(request)}
+            for s in LessonPage.objects.live()
             .child_of(module)
             .order_by("path")
             .only("pk", "title", "url_path", "path", "depth")
-        )
+        ]
     parts = []
     for index, block in enumerate(lesson.body):
         if block.block_type in PERSONAL_BLOCKS:
@@ -162,7 +157,9 @@ def _lesson_shared(lesson: LessonPage) -> dict:
                 }
             )
     return {
-        "module": module,
+        "pk": lesson.pk,
+        "module": module
+        and {"pk": module.pk, "title": module.title, "url": module.get_url(request)},
         "siblings": siblings,
         "has_quiz": any(p.get("block_type") == "quiz" for p in parts),
         "has_reflection": any(p.get("block_type") == "reflection" for p in parts),
@@ -170,29 +167,53 @@ def _lesson_shared(lesson: LessonPage) -> dict:
     }
 
 
-def lesson_page_context(*, lesson: LessonPage, user) -> dict:
-    """Module, previous/next, progress, quiz state, the user's reflections and their points."""
-    shared = lesson_shared(lesson)
+def _lesson_progress(*, lesson: LessonPage, user, ids: list[int]) -> tuple[int, bool, int]:
+    """(points the user holds, whether they completed ``lesson``, how many of the lessons
+    ``ids`` they completed): one statement of three indexed subqueries, written out because
+    building it with the ORM cost more than running it."""
+    from django.db import connection
+
+    from leaderboard.models import PointsAward
+
+    quote = connection.ops.quote_name
+    awards = quote(PointsAward._meta.db_table)
+    progress = quote(LessonProgress._meta.db_table)
+    listed = ", ".join(["%s"] * len(ids)) or "NULL"
+    sql = (
+        f"SELECT (SELECT COALESCE(SUM(amount), 0) FROM {awards} WHERE user_id = %s),"  # noqa: S608 - table names from the models
+        f" EXISTS (SELECT 1 FROM {progress} WHERE user_id = %s AND lesson_id = %s),"
+        f" (SELECT COUNT(*) FROM {progress} WHERE user_id = %s AND lesson_id IN ({listed}))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk, lesson.pk, user.pk, *ids])
+        points, done_here, done_in_module = cursor.fetchone()
+    return int(points), bool(done_here), int(done_in_module)
+
+
+def lesson_page_context(*, lesson: LessonPage, user, request=None) -> dict:
+    """Module, previous/next, progress, quiz state, the user's reflections and their points.
+
+    One query for a signed-in viewer (points and progress together), one more for a lesson with
+    a quiz (their attempts), one more with a reflection (their answers)."""
+    shared = lesson_shared(lesson, request)
     module, siblings = shared["module"], shared["siblings"]
     body = [
         part if "html" in part else {"block": lesson.body[part["index"]]}
         for part in shared["parts"]
     ]
-    ids = [s.pk for s in siblings]
+    ids = [s["pk"] for s in siblings]
     position = ids.index(lesson.pk) if lesson.pk in ids else None
-    done: set[int] = set()
+    points, is_complete, done_in_module = 0, False, 0
     attempts: list[QuizAttempt] = []
     reflections: dict[str, ReflectionAnswer] = {}
     if user.is_authenticated:
-        done = set(
-            LessonProgress.objects.filter(user=user, lesson_id__in=[*ids, lesson.pk]).values_list(
-                "lesson_id", flat=True
-            )
-        )
-        attempts = list(QuizAttempt.objects.filter(user=user, lesson=lesson))
-        reflections = {
-            r.block_id: r for r in ReflectionAnswer.objects.filter(user=user, lesson=lesson)
-        }
+        points, is_complete, done_in_module = _lesson_progress(lesson=lesson, user=user, ids=ids)
+        if shared["has_quiz"]:
+            attempts = list(QuizAttempt.objects.filter(user=user, lesson=lesson))
+        if shared["has_reflection"]:
+            reflections = {
+                r.block_id: r for r in ReflectionAnswer.objects.filter(user=user, lesson=lesson)
+            }
     quiz_state: dict[str, dict] = {}
     for attempt in attempts:  # newest first
         state = quiz_state.setdefault(attempt.block_id, {"attempt": attempt, "best": attempt})
@@ -216,14 +237,14 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
         else None,
         "lesson_number": position + 1 if position is not None else None,
         "lesson_total": len(siblings),
-        "is_complete": lesson.pk in done,
-        "module_percent": _percent(len(done & set(ids)), len(ids)),
+        "is_complete": is_complete,
+        "module_percent": _percent(done_in_module, len(ids)),
         "has_quiz": shared["has_quiz"],
         "body": body,
         "quiz_state": quiz_state,
         "reflections": reflections,
         "reflection_counts": reflection_counts,
-        "points_total": user_points_total(user),
+        "points_total": points,
     }
 
 

@@ -5,8 +5,9 @@ at a time (two queries per level: the child by slug, then its specific row), so 
 levels down costs ten queries before its own. Which page a path names changes only when an
 editor publishes, moves or deletes pages, so this middleware remembers, in the shared cache,
 the site (with its root page) and path -> page, and forgets everything at once on any such
-change (a new cache version). A remembered path costs no query and two cache reads (the version,
-then site and route together): the live page itself (its specific row as read from the
+change (a new cache version). A remembered path costs no query and one cache read of its own
+(site, route and what the page shows everyone, ``page_shared``, together; the version comes
+with the viewer's user): the live page itself (its specific row as read from the
 database, not the copy a view went through) is remembered with its path. Who may see the page
 is still checked on every request by Wagtail's own hooks and the page's ``serve``; what is
 remembered is whether any view restriction applies (adding one forgets every route). Nothing
@@ -71,12 +72,51 @@ def _new_version() -> None:
 
 
 def connect() -> None:
-    """Connect ``forget_pages`` to every change that can move a path to another page."""
+    """Connect ``forget_pages`` to every change that can move a path to another page, and read
+    the page-tree version with the viewer's user (one round trip, ``accounts.middleware``)."""
     from django.db.models.signals import post_delete, post_save
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
+    from accounts.person_cache import HEADER_KEYS
+
+    if _version_header_key not in HEADER_KEYS:
+        HEADER_KEYS.append(_version_header_key)
     for signal in (post_save, post_delete, page_published, page_unpublished, post_page_move):
         signal.connect(forget_pages, dispatch_uid="home.page_cache")
+
+
+def _version_header_key(pk) -> str:
+    return VERSION_KEY
+
+
+def _request_start_version(request) -> str:
+    """The page-tree version, as read with the viewer's user when there is one (no round trip
+    of its own), else read now."""
+    from accounts.person_cache import prefetched
+
+    user = getattr(request, "user", None)
+    if user is not None:
+        user.is_authenticated  # noqa: B018 - loads the viewer, with the version beside them
+    return prefetched(request, VERSION_KEY) or _version()
+
+
+def page_shared(request, page, compute):
+    """What ``page`` shows everyone alike, as ``compute()`` makes it, cached under the page-tree
+    version. During a page request served through this middleware it came in the same round
+    trip as the route (keyed by host and path, and kept with the page's id, which a value for
+    another page never matches); elsewhere (previews, other views) it is read under its own key.
+    Nothing of any person may go into it."""
+    key = getattr(request, "_page_shared_key", None)
+    if key is not None:
+        found = request._page_shared
+    else:
+        key = f"pages:shared:{pages_version()}:{page.pk}"
+        found = cache.get(key)
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == page.pk:
+        return found[1]
+    shared = compute()
+    cache.set(key, (page.pk, shared), TIMEOUT)
+    return shared
 
 
 def _host(request) -> str | None:
@@ -130,16 +170,19 @@ class PageRouteCacheMiddleware:
         host = _host(request)
         if host is None:
             return None
-        version = _version()
+        version = _request_start_version(request)
         _request_version.set(version)
         path = view_args[0] if view_args else view_kwargs.get("path", "")
         site_key = f"pages:site:{version}:{host}"
         key = f"pages:path:{version}:{host}:{path}"
-        found = cache.get_many([site_key, key])  # one round trip for both
+        shared_key = f"pages:shared:{version}:{host}:{path}"
+        found = cache.get_many([site_key, key, shared_key])  # one round trip for all three
         site = _site(found, site_key, request)
         if site is None:
             return None
         request._wagtail_site = site
+        # What the page at this path shows everyone (``page_shared``).
+        request._page_shared_key, request._page_shared = shared_key, found.get(shared_key)
         route = found.get(key)
         if route is not None:
             pk, public, page = route

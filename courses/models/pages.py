@@ -157,7 +157,9 @@ class LessonPage(SignedInPage, Page):
         from courses import selectors  # deferred: selectors imports these models (a cycle)
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.lesson_page_context(lesson=self, user=request.user))
+        context.update(
+            selectors.lesson_page_context(lesson=self, user=request.user, request=request)
+        )
         return context
 
     def quiz_blocks(self) -> list:
