@@ -38,11 +38,24 @@ def scope_keys() -> set[str]:
 def available_scopes() -> list[tuple[str, str]]:
     """(scope, label) of every board with standings or settings (a challenge week is on the
     list from the moment it is saved), for the board navigation; "all" is always shown."""
+    return scopes_and_settings()[0]
+
+
+def scopes_and_settings() -> tuple[list[tuple[str, str]], dict[str, ScopeSettings]]:
+    """``available_scopes()`` and every scope's settings by scope, cached together: a board page
+    reads its navigation and its own settings (title, ranking, freeze time) in one round trip.
+    Settings change only by saving them, which forgets both at once and again after the commit
+    (the signals below, ``services.week_configure``)."""
     found = cache.get(SCOPES_CACHE_KEY)
-    if found is None:
-        titles = dict(ScopeSettings.objects.values_list("scope", "title"))
-        keys = scope_keys() | set(titles)
-        found = [(k, scopes.label(k, titles.get(k, ""))) for k in sorted(keys) if k != scopes.ALL]
+    if not (isinstance(found, tuple) and len(found) == 2):
+        settings = {config.scope: config for config in ScopeSettings.objects.all()}
+        keys = scope_keys() | set(settings)
+        nav = [
+            (k, scopes.label(k, settings[k].title if k in settings else ""))
+            for k in sorted(keys)
+            if k != scopes.ALL
+        ]
+        found = (nav, settings)
         cache.set(SCOPES_CACHE_KEY, found, SCOPES_CACHE_SECONDS)
     return found
 

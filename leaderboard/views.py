@@ -20,6 +20,7 @@ from config.ratelimit import rate_limited
 from leaderboard import scopes, selectors, services, team_boards
 from leaderboard.badges import badge_catalogue
 from leaderboard.models import Badge, BadgeAward
+from leaderboard.scope_list import scopes_and_settings
 from notifications.selectors import notifications_recent
 
 MAX_LIMIT = 100
@@ -49,13 +50,15 @@ def _limit(request) -> tuple[int, str]:
 
 
 def _board_common(request, scope: str) -> dict:
-    config = selectors.scope_config(scope)
+    # The navigation and this board's settings, from one cached read (scope_list).
+    scope_nav, settings_by_scope = scopes_and_settings()
+    config = settings_by_scope.get(scope)
     return {
         "scope": scope,
         "scope_label": scopes.label(scope, config.title if config else ""),
         "config": config,
         "frozen": selectors.is_frozen(config),
-        "scope_nav": selectors.available_scopes(),
+        "scope_nav": scope_nav,
         "month_scope": scopes.month_key_now(),
         "ws_path": f"/ws/leaderboard/{scope}/",
     }

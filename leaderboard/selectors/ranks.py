@@ -7,7 +7,7 @@ themselves and L&D.
 """
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -51,25 +51,27 @@ def _count(qs, field="*", function=Count):
 def standing_rank(*, scope: str, user) -> tuple[Standing | None, int | None]:
     """The viewer's standing in ``scope`` and rank (1 + rows ahead), or (None, None).
 
-    One query: the sum of the score buckets above the viewer plus the ties reached earlier.
+    One statement: the sum of the score buckets above the viewer plus the ties reached earlier
+    (``_tied_ahead``'s index range). Written out because building it with the ORM cost more
+    than running it; ``user`` is a user or a user id.
     """
-    outer = {"scope": OuterRef("scope")}
-    higher = ScoreBucket.objects.filter(**outer, points__gt=OuterRef("points"))
-    tied = _tied_ahead(
-        Standing.objects.filter(**outer),
-        points=OuterRef("points"),
-        reached_at=OuterRef("reached_at"),
-        user_id=OuterRef("user_id"),
+    quote = connection.ops.quote_name
+    standings = quote(Standing._meta.db_table)
+    buckets = quote(ScoreBucket._meta.db_table)
+    sql = (
+        f"SELECT s.id, s.scope, s.user_id, s.points, s.reached_at,"  # noqa: S608 - table names from the models
+        f" COALESCE((SELECT SUM(b.count) FROM {buckets} b"
+        f" WHERE b.scope = s.scope AND b.points > s.points), 0) AS higher,"
+        f" (SELECT COUNT(*) FROM {standings} t WHERE t.scope = s.scope AND t.points = s.points"
+        f" AND t.reached_at <= s.reached_at"
+        f" AND NOT (t.reached_at = s.reached_at AND t.user_id >= s.user_id)) AS tied"
+        f" FROM {standings} s WHERE s.scope = %s AND s.user_id = %s"
     )
-    standing = (
-        Standing.objects.filter(scope=scope, user=user)
-        .select_related("user")
-        .annotate(higher=_count(higher, "count", Sum), tied=_count(tied))
-        .first()
-    )
+    user_id = getattr(user, "pk", user)
+    standing = next(iter(Standing.objects.raw(sql, [scope, user_id])), None)
     if standing is None:
         return None, None
-    return standing, standing.higher + standing.tied + 1
+    return standing, int(standing.higher) + int(standing.tied) + 1
 
 
 def _watchers(scope: str, user_ids) -> list[tuple[int, int, object, int]]:
