@@ -113,10 +113,13 @@ def mentoring_signals(user: User) -> Signals:
     return signals
 
 
-def skill_profile(user: User, points: dict[str, int] | None = None) -> list[dict]:
+def skill_profile(
+    user: User, points: dict[str, int] | None = None, found: dict | None = None
+) -> list[dict]:
     """Points per skill over the nine skills (and any L&D added), zero where none yet.
 
-    ``points`` ({slug: points}) when the caller read the skill standings already.
+    ``points`` ({slug: points}) when the caller read the skill standings already; ``found``
+    when it read the cache (the skills are under ``SKILLS_CACHE_KEY``).
     """
     if points is None:
         points = dict(
@@ -125,7 +128,7 @@ def skill_profile(user: User, points: dict[str, int] | None = None) -> list[dict
             .values_list("skill")
             .annotate(total=Sum("amount"))
         )
-    skills = cache.get(SKILLS_CACHE_KEY)
+    skills = found.get(SKILLS_CACHE_KEY) if found is not None else cache.get(SKILLS_CACHE_KEY)
     if skills is None:
         skills = list(Skill.objects.order_by("sort_order", "name").values("name", "slug", "colour"))
         cache.set(SKILLS_CACHE_KEY, skills, 60)  # a skill L&D adds shows within a minute
@@ -176,20 +179,32 @@ DASHBOARD_TTL = 60
 
 def dashboard_context(user: User, *, request=None) -> dict:
     """Everything the signed-in home page shows, with charts ready to render. With the
-    ``request`` that ``user`` is the viewer of, the cached panels are read under the person
-    version their request started with (no extra round trip)."""
-    from accounts.person_cache import person_cached, viewer_cached
+    ``request`` that ``user`` is the viewer of (the page), the cached panels are their rendered
+    HTML (``html``), read with the skills and the spotlight in one round trip under the person
+    version their request started with; without (the API), the panels' data."""
+    from accounts.person_cache import person_cached, person_key, person_version
     from home.page_cache import pages_version
+    from leaderboard.spotlight import spotlight_key
 
     recent = list(PointsAward.objects.filter(user=user).order_by("-created_at", "-pk")[:8])
     for award in recent:
         award.label = award.reason or KIND_LABELS.get(award.kind, award.kind)
     newest = max((award.pk for award in recent), default=0)
-    name = f"dashboard:{newest}:{pages_version()}"
-    panels_of = lambda: _dashboard_panels(user, earned=bool(recent))  # noqa: E731
+    earned = bool(recent)
+    found = None  # the page's cache entries, read in one round trip
     if request is not None and request.user.pk == user.pk:
-        panels = viewer_cached(request, name, panels_of, timeout=DASHBOARD_TTL)
+        version = getattr(request, "person_version", None)
+        if version is None or getattr(request, "person_version_pk", None) != user.pk:
+            version = person_version(user.pk)
+        key = person_key(user.pk, f"dashboard-page:{newest}:{pages_version()}", version)
+        found = cache.get_many([key, SKILLS_CACHE_KEY, spotlight_key()])
+        panels = found.get(key)
+        if panels is None:
+            panels = _dashboard_page_panels(user, earned=earned)
+            cache.set(key, panels, DASHBOARD_TTL)
     else:
+        name = f"dashboard:{newest}:{pages_version()}"
+        panels_of = lambda: _dashboard_panels(user, earned=earned)  # noqa: E731
         panels = person_cached(user.pk, name, panels_of, timeout=DASHBOARD_TTL)
     week = panels["week"]
     if week is not None and week.ends_at <= timezone.now():
@@ -207,6 +222,7 @@ def dashboard_context(user: User, *, request=None) -> dict:
             for scope, value in standings.items()
             if scope.startswith(SKILL_PREFIX)
         },
+        found=found,
     )
     charts = {
         "skills": svg_hbars(
@@ -216,10 +232,15 @@ def dashboard_context(user: User, *, request=None) -> dict:
             title="Your points per skill",
             chart_id="chart-skills",
         ),
-        **panels["charts"],
+        **panels.get("charts", {}),
     }
+    extra = {}
+    if found is not None:
+        mentors = found.get(spotlight_key())
+        extra["mentors"] = mentors[:3] if isinstance(mentors, list) else None
     return {
         **panels,
+        **extra,
         "points": points,
         "progress": level_progress(points),
         "rank": rank,
@@ -229,6 +250,34 @@ def dashboard_context(user: User, *, request=None) -> dict:
         "skills": skills,
         "charts": charts,
         "recent": recent,
+    }
+
+
+# The page's panels as rendered HTML: what the cached value holds is small and renders as is.
+PAGE_FRAGMENTS = ("badges", "assigned", "challenges", "signals", "kudos")
+
+
+def _dashboard_page_panels(user: User, *, earned: bool) -> dict:
+    """The dashboard page's slow panels, rendered (cached per person by ``dashboard_context``):
+    nothing in them belongs to the request (no form, no token)."""
+    from django.template.loader import render_to_string
+
+    data = _dashboard_panels(user, earned=earned)
+    html = {
+        name: render_to_string(f"home/includes/dashboard_{name}.html", {"dashboard": data})
+        for name in PAGE_FRAGMENTS
+    }
+    orientation = data["orientation"]
+    return {
+        "html": html,
+        "week": data["week"],
+        "newcomer": data["newcomer"],
+        "orientation": orientation
+        and {
+            "url": orientation.url,
+            "title": orientation.title,
+            "estimated_minutes": orientation.estimated_minutes,
+        },
     }
 
 
