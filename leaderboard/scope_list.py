@@ -12,7 +12,8 @@ from django.db import connection
 from leaderboard import scopes
 from leaderboard.models import ScopeSettings, Standing
 
-SCOPES_CACHE_KEY = "leaderboard:scopes"
+# The navigation and every scope's settings together (``scopes_and_settings``).
+SCOPES_CACHE_KEY = "leaderboard:scopes-and-settings"
 # A new month or skill board appears at its first award, which the award path does not
 # announce; the navigation shows it within this long. Saving a week's settings clears the key
 # at once (``services.week_configure`` and the ScopeSettings signals below).
