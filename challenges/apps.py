@@ -59,6 +59,14 @@ class ChallengesConfig(AppConfig):
                 sender=Upvote,
                 dispatch_uid="challenges.attempt.Upvote",
             )
+        from accounts.models import Membership
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                attempt_cache.membership_changed,
+                sender=Membership,
+                dispatch_uid="challenges.attempt.Membership",
+            )
         m2m_changed.connect(
             attempt_cache.note_skills_changed,
             sender=ContextNote.skills.through,

@@ -7,7 +7,9 @@ write that changes what the page shows of someone's records gives that person a 
 that challenge, at once and again when its transaction commits (as ``accounts.person_cache``
 does): saving or deleting any of the record models (signal receivers connected in
 ``challenges.apps``; a review, judgement, endorsement or upvote changes its owner's record) and
-the services' bulk ``update()`` calls (``attempt_changed``). A page that read the records before
+the services' bulk ``update()`` calls (``attempt_changed``). The value also holds the person's
+current team (whether their points count on a challenge week): a membership saved or deleted
+gives them new versions for every challenge. A page that read the records before
 a commit stored them under a version nobody reads any more, so the next request reads afresh.
 
 Keys are per person and challenge; a person is only ever shown values stored under their own
@@ -30,7 +32,7 @@ def version_key(user_pk, challenge_pk) -> str:
 
 
 def data_key(user_pk, challenge_pk) -> str:
-    return f"challenges:attempt:{user_pk}:{challenge_pk}"
+    return f"challenges:attempt:v2:{user_pk}:{challenge_pk}"
 
 
 def keys(user_pk, challenge_pk) -> list[str]:
@@ -124,3 +126,11 @@ def upvote_changed(sender, instance, **kwargs) -> None:
     reflection = Reflection.objects.filter(pk=instance.reflection_id).first()
     if reflection is not None:
         attempt_changed([(reflection.user_id, reflection.challenge_id)])
+
+
+def membership_changed(sender, instance, **kwargs) -> None:
+    """A person joined or left a team: their records of every challenge carry their team."""
+    from challenges.models import ChallengePage
+
+    pks = ChallengePage.objects.values_list("pk", flat=True)
+    attempt_changed([(instance.user_id, pk) for pk in pks])

@@ -22,7 +22,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Membership, User
 from accounts.roles import REVIEWER, is_ld, user_roles
 from challenges import attempt_cache, scoring
 from challenges.models import (
@@ -181,8 +181,8 @@ def _shared_key(challenge: ChallengePage) -> str:
 
 
 def _has(*, challenge: ChallengePage, user) -> dict:
-    """Which of this person's records of the challenge exist: one query, so a step with nothing
-    to show costs none."""
+    """Which of this person's records of the challenge exist, and their current team: one query,
+    so a step with nothing to show costs none."""
     mine = {"user": OuterRef("pk"), "challenge": challenge}
     found = {
         "drafts": Exists(Draft.objects.filter(**mine)),
@@ -193,9 +193,16 @@ def _has(*, challenge: ChallengePage, user) -> dict:
         "reflection": Exists(Reflection.objects.filter(**mine)),
     }
     # Named apart from the user's relations (``test_cases`` is one).
-    row = User.objects.filter(pk=user.pk).values(**{f"has_{k}": v for k, v in found.items()})
+    current = Membership.objects.filter(user=OuterRef("pk"), ended_at__isnull=True)
+    row = User.objects.filter(pk=user.pk).values(
+        **{f"has_{k}": v for k, v in found.items()},
+        team_of_user=Subquery(current.values("team_id")[:1]),
+    )
     row = row.first() or {}
-    return {name: bool(row.get(f"has_{name}")) for name in found}
+    return {
+        **{name: bool(row.get(f"has_{name}")) for name in found},
+        "team_id": row.get("team_of_user"),
+    }
 
 
 def attempt_records(*, challenge: ChallengePage, user) -> dict:
@@ -241,6 +248,8 @@ def attempt_records(*, challenge: ChallengePage, user) -> dict:
     if has["reflection"]:
         reflection = Reflection.objects.filter(user=user, challenge=challenge).first()
     return {
+        # Their current team, for whether their points count on a week of it (``_counts``).
+        "team_id": has["team_id"],
         "drafts": drafts,
         "submission": submission,
         "correction": correction,
@@ -299,7 +308,10 @@ def challenge_page_context(*, challenge: ChallengePage, user, found: dict | None
         "skills": shared["skills"],
         "categories": categories,
         "drafts": drafts,
-        "observe": observe_state(output=challenge.output, data=observe_data),
+        # Its rows are needed only when rendered here (a draft, or not cached yet).
+        "observe": None
+        if observe_html is not None
+        else observe_state(output=challenge.output, data=observe_data),
         # The Observe rows nobody has a draft of are the same for everyone (challenge_steps).
         "observe_cache": None if observe_data else (observe_key(challenge), stamp, observe_html),
         "submission": submission,
@@ -314,27 +326,21 @@ def challenge_page_context(*, challenge: ChallengePage, user, found: dict | None
             user=user,
             at=at,
             weeks=shared["weeks"],
-            counts=_counts(shared, user, at),
+            counts=_counts(shared, records["team_id"], at),
         ),
         "index_url": shared["index_url"],
         "cover": shared["cover"],
     }
 
 
-def _counts(shared: dict, user, at) -> bool | None:
+def _counts(shared: dict, team_id, at) -> bool | None:
     """Whether this user's points count on a running week of the challenge, as
-    ``challenge_week_status`` reads it: no query when a running week is open to every team (or
-    none runs); else whether their current team takes part."""
+    ``challenge_week_status`` reads it: a running week open to every team or to theirs."""
     running = [w.pk for w in shared["weeks"] if w.is_running(at)]
     if not running:
         return None
     teams = shared["week_teams"]
-    if any(not teams.get(pk) for pk in running):
-        return True
-    from accounts.models import Membership
-
-    wanted = {team for pk in running for team in teams[pk]}
-    return Membership.objects.filter(user=user, ended_at=None, team_id__in=wanted).exists()
+    return any(not teams.get(pk) or team_id in teams[pk] for pk in running)
 
 
 def shared_keys(challenge: ChallengePage, user) -> list[str]:

@@ -10,14 +10,16 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.roles import LD_MANAGER
+from accounts.services import membership_set
 from challenges import services
 from challenges.models import FlawCategory
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import TeamFactory, UserFactory
 from tests.challenges.factories import (
     ContextNoteFactory,
     CorrectionFactory,
     ReflectionFactory,
     TestCaseFactory,
+    make_week,
 )
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +136,13 @@ def test_the_page_reads_the_database_when_the_cache_holds_nothing(client, challe
     page(client, ana, challenge)
     cache.clear()  # as after a Redis restart: every value and version gone
     assert "Ana&#x27;s reason" in page(client, ana, challenge)
+
+
+def test_joining_a_team_of_the_running_week_shows_on_the_next_request(client, challenge):
+    care, risk = TeamFactory(), TeamFactory()
+    make_week(challenges=[challenge], teams=[care], hours=48)
+    ana = UserFactory(team=risk)
+    assert 'data-week-status="not-in-week"' in page(client, ana, challenge)
+    assert 'data-week-status="not-in-week"' in page(client, ana, challenge)  # from the cache
+    membership_set(user=ana, team=care)
+    assert 'data-week-status="running"' in page(client, ana, challenge)
