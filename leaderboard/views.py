@@ -21,6 +21,7 @@ from leaderboard import scopes, selectors, services, team_boards
 from leaderboard.badges import badge_catalogue
 from leaderboard.models import Badge, BadgeAward
 from leaderboard.scope_list import scopes_and_settings
+from leaderboard.selectors.ranks import board_top_people
 from notifications.selectors import notifications_recent
 
 MAX_LIMIT = 100
@@ -89,21 +90,26 @@ def board(request, scope: str = scopes.ALL):
         return _live_board(request, scope, common, limit=limit, limit_error=limit_error)
     standing, rank = selectors.standing_rank(scope=scope, user=request.user)
     near = request.GET.get("view") == "near"
-    rows = (
-        selectors.board_near(scope=scope, standing=standing, rank=rank)
-        if near and standing
-        else list(enumerate(selectors.board_top(scope=scope, limit=limit), start=1))
-    )
+    if near and standing:
+        people = [
+            (r, s.user, s.points)
+            for r, s in selectors.board_near(scope=scope, standing=standing, rank=rank)
+        ]
+    else:
+        people = [
+            (r, user, points)
+            for r, (user, points) in enumerate(board_top_people(scope=scope, limit=limit), start=1)
+        ]
     context = common | {
         "rows": [
             selectors.standing_row(
                 rank=r,
-                user=s.user,
-                points=s.points,
+                user=user,
+                points=points,
                 viewer_id=request.user.pk,
                 viewer_is_ld=viewer_is_ld,
             )
-            for r, s in rows
+            for r, user, points in people
         ],
         "me": {"rank": rank, "points": standing.points} if standing else None,
         "near": near,

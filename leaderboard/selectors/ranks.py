@@ -127,6 +127,39 @@ def board_top(*, scope: str, limit: int) -> list[Standing]:
     )
 
 
+# What a board row shows of a person (``boards.standing_row``: name, privacy choice).
+_ROW_USER_FIELDS = (
+    "id",
+    "first_name",
+    "last_name",
+    "display_name",
+    "email",
+    "show_on_leaderboards",
+)
+
+
+def board_top_people(*, scope: str, limit: int) -> list[tuple[object, int]]:
+    """``board_top`` for a page: (user, points) of the top ``limit`` in board order, each user
+    carrying only what a row shows. One statement written out along the rank index: building
+    it with the ORM and loading whole user rows cost more than running it."""
+    from accounts.models import User
+
+    quote = connection.ops.quote_name
+    users = quote(User._meta.db_table)
+    # In the model's field order, as ``from_db`` takes a subset of fields.
+    fields = [f.column for f in User._meta.concrete_fields if f.column in _ROW_USER_FIELDS]
+    columns = ", ".join(f"u.{quote(name)}" for name in fields)
+    sql = (
+        f"SELECT s.points, {columns} FROM {quote(Standing._meta.db_table)} s"  # noqa: S608 - names from the models
+        f" JOIN {users} u ON u.id = s.user_id"
+        f" WHERE s.scope = %s ORDER BY s.points DESC, s.reached_at, s.user_id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [scope, limit])
+        rows = cursor.fetchall()
+    return [(User.from_db("default", fields, row[1:]), row[0]) for row in rows]
+
+
 def board_near(*, scope: str, standing: Standing, rank: int, reach: int = 5) -> list[dict]:
     """The ``reach`` rows above and below ``standing`` (keyset reads along the rank index)."""
     ahead_q = _ahead(standing.points, standing.reached_at, standing.user_id)
