@@ -32,6 +32,7 @@ import argparse
 import os
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def vacuum(connection) -> None:
 
 def count_follow_up() -> dict:
     """Count what the award follow-up (``leaderboard.services.settle``) runs in this process's
-    settler thread: rounds and SQL statements, so the statements the awarding call no longer
+    settler threads: rounds and SQL statements, so the statements the awarding call no longer
     runs are reported per award too, not just moved out of sight."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -65,16 +66,21 @@ def count_follow_up() -> dict:
     from leaderboard.services import settle
 
     counts = {"rounds": 0, "statements": 0}
-    real = settle.awards_settle
+    lock = threading.Lock()
 
-    def counted(*args, **kwargs):
-        with CaptureQueriesContext(connection) as captured:  # the settler thread's connection
-            result = real(*args, **kwargs)
-        counts["rounds"] += 1
-        counts["statements"] += len(captured)
-        return result
+    def counted(real):
+        def run(*args, **kwargs):
+            with CaptureQueriesContext(connection) as captured:  # the thread's connection
+                result = real(*args, **kwargs)
+            with lock:
+                counts["rounds"] += 1
+                counts["statements"] += len(captured)
+            return result
 
-    settle.awards_settle = counted
+        return run
+
+    settle.standings_settle = counted(settle.standings_settle)
+    settle.badges_settle = counted(settle.badges_settle)
     return counts
 
 
@@ -86,6 +92,41 @@ def backlog(connection) -> tuple[int, int]:
             "(SELECT COUNT(*) FROM leaderboard_badgecheck)"
         )
         return cursor.fetchone()
+
+
+class BacklogSampler:
+    """Samples the deltas and badge checks waiting, twice a second, while the writers run: how
+    far the follow-up trails the awards (divide by the award rate for its lag)."""
+
+    def __init__(self):
+        self.samples: list[tuple[int, int]] = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self) -> None:
+        from django.db import connection
+
+        while not self.done.wait(0.5):
+            self.samples.append(backlog(connection))
+        connection.close()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+
+    def report(self) -> str:
+        if not self.samples:
+            return "backlog: no samples"
+        deltas = sorted(d for d, _ in self.samples)
+        checks = sorted(c for _, c in self.samples)
+        return (
+            f"waiting while they ran (every 0.5 s): deltas median {deltas[len(deltas) // 2]} "
+            f"max {deltas[-1]}, badge checks median {checks[len(checks) // 2]} max {checks[-1]}"
+        )
 
 
 def settle_left(connection) -> str:
@@ -150,7 +191,7 @@ def main(argv=None) -> int:
         if follow_up:
             n = max(1, len(q))
             print(
-                f"    follow-up in the settler thread: {follow_up['rounds']} rounds, "
+                f"    follow-up in the settler threads: {follow_up['rounds']} rounds, "
                 f"{follow_up['statements']} statements ({follow_up['statements'] / n:.1f} per "
                 f"award); done {1000 * (time.perf_counter() - started):.0f} ms after the last "
                 "award returned",
@@ -159,9 +200,13 @@ def main(argv=None) -> int:
         for sql in one["sample_sql"]:
             print(f"    {sql[:160].replace(chr(10), ' ')}")
     if args.writers:
-        many = sd.concurrent_writers(
-            writers=args.writers, processes=args.processes, seconds=args.seconds, user_ids=user_ids
-        )
+        with BacklogSampler() as sampler:
+            many = sd.concurrent_writers(
+                writers=args.writers,
+                processes=args.processes,
+                seconds=args.seconds,
+                user_ids=user_ids,
+            )
         med, p95 = sd.med_p95(many["ms"])
         print(
             f"writers: {args.writers} in {args.processes} processes for {args.seconds:g} s: "
@@ -170,15 +215,16 @@ def main(argv=None) -> int:
             f"errors {many['errors']} {many['error_kinds']}",
             flush=True,
         )
-        print(f"    {settle_left(connection)}", flush=True)
+        print(f"    {sampler.report()}; {settle_left(connection)}", flush=True)
     if args.writers and args.rate:
-        many = sd.concurrent_writers(
-            writers=args.writers,
-            processes=args.processes,
-            seconds=args.seconds,
-            user_ids=user_ids,
-            rate=args.rate,
-        )
+        with BacklogSampler() as sampler:
+            many = sd.concurrent_writers(
+                writers=args.writers,
+                processes=args.processes,
+                seconds=args.seconds,
+                user_ids=user_ids,
+                rate=args.rate,
+            )
         med, p95 = sd.med_p95(many["ms"])
         print(
             f"open loop: {args.writers} writers offering {args.rate:g} awards/s for "
@@ -188,7 +234,7 @@ def main(argv=None) -> int:
             f"{many['error_kinds']}",
             flush=True,
         )
-        print(f"    {settle_left(connection)}", flush=True)
+        print(f"    {sampler.report()}; {settle_left(connection)}", flush=True)
     if args.check:
         result = sd.consistency()
         print(f"check: {result}", flush=True)

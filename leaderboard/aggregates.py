@@ -8,14 +8,14 @@ An award changes three kinds of rows in each scope it counts in:
   the same score or in the same team. Writing them in the award made awards queue on a few hot
   rows (31-36 awards/s whatever the number of writers) and let two-award transactions deadlock.
   The award appends ``AggregateDelta`` rows instead, which never wait on each other, and
-  :func:`aggregates_fold` applies them in batches right after commit.
+  :func:`aggregates_fold` applies them in batches after commit (``leaderboard.services.settle``).
 
 One folder runs at a time (a transaction-scoped advisory lock on PostgreSQL; SQLite has one
 writer anyway). A folder that finds the lock taken leaves: the holder checks for new deltas
 after it commits and folds again, so every delta committed before a fold attempt is folded by
 that attempt or by the holder's next round. Until then a rank read from the buckets may lag by
-the few milliseconds a fold takes; the person's own points never lag. ``standings_rebuild``
-takes the same lock and drops the deltas it recomputes.
+a fold round (milliseconds when idle, more under load); the person's own points never lag.
+``standings_rebuild`` takes the same lock and drops the deltas it recomputes.
 
 Badges ride along: each award writes a ``BadgeCheck`` row in its transaction, and
 :func:`aggregates_fold` ends by draining them (``leaderboard.badges.badges_drain``: claimed in

@@ -8,11 +8,11 @@ Where it runs follows where the project's background work runs (``TASKS``), or
   thread right after commit, and the award folds inside its own transaction when no one else
   is folding, so boards are exact at commit;
 - background (PostgreSQL with a real task backend: production, the benchmarks): each commit
-  wakes one thread per process, which does the work of every award the process committed since
-  its last round in one go (one fold, one announcement of the scopes they moved together, one
-  badge batch). The awarding call ends at its commit, and the follow-up costs a few statements
-  per round however many awards it covers; it follows the commit by one round, a few
-  milliseconds when idle.
+  wakes two threads of the process, which do the work of every award the process committed
+  since their last round in one go: one fold and one announcement of the scopes they moved
+  together; one badge batch. The awarding call ends at its commit, and the follow-up costs a
+  few statements per round however many awards it covers; it follows the commit by one round,
+  a few milliseconds when idle.
 
 Nothing is lost to a crash: the deltas and badge checks are rows written in the award's
 transaction, and every fold (any process's next round, the presence heartbeat, the
@@ -42,17 +42,13 @@ def background() -> bool:
     return not settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
 
 
-def awards_settle(moved=(), *, badge_rounds: int = 50) -> bool:
-    """Fold pending deltas, announce the ``moved`` scopes, evaluate pending badge checks (up to
-    ``badge_rounds`` batches); whether badge checks may be left.
-
-    Takes everyone's pending work, not only the caller's; failures are logged (the awards are
-    committed; what is left is taken by the next round anywhere)."""
+def standings_settle(moved=()) -> None:
+    """Fold pending deltas, then announce the ``moved`` scopes (so the boards the announcement
+    triggers read folded ranks). Folds everyone's deltas, not only the caller's; failures are
+    logged (the awards are committed; what is left goes to the next fold anywhere)."""
     from leaderboard import broadcast
-    from leaderboard.badges import badges_drain
 
     try:
-        # Before the announcement, so the boards it triggers read folded ranks.
         aggregates_fold(badges=False)
     except Exception:
         logger.exception("Could not fold the standings' pending deltas")
@@ -61,11 +57,25 @@ def awards_settle(moved=(), *, badge_rounds: int = 50) -> bool:
             broadcast.announce(sorted(moved))
         except Exception:
             logger.exception("Could not announce leaderboard scopes %s", sorted(moved))
+
+
+def badges_settle(*, rounds: int = 50) -> bool:
+    """Evaluate pending badge checks (up to ``rounds`` batches, anyone's); whether some may be
+    left. Failures are logged, as for the fold."""
+    from leaderboard.badges import badges_drain
+
     try:
-        return badges_drain(rounds=badge_rounds)[1]
+        return badges_drain(rounds=rounds)[1]
     except Exception:
         logger.exception("Could not evaluate the pending badge checks")
         return False
+
+
+def awards_settle(moved=(), *, badge_rounds: int = 50) -> bool:
+    """The whole follow-up at once (inline, and what tests call): ``standings_settle``, then
+    ``badges_settle``; whether badge checks may be left."""
+    standings_settle(moved)
+    return badges_settle(rounds=badge_rounds)
 
 
 def after_commit(*, moved: list[str], inline: bool) -> None:
@@ -73,20 +83,25 @@ def after_commit(*, moved: list[str], inline: bool) -> None:
     if inline:
         awards_settle(moved)
     else:
-        _settler().add(moved)
+        for settler in _settlers():
+            settler.add(moved)
 
 
 class _Settler:
-    """One thread per process doing the follow-up of the awards the process commits."""
+    """A thread of this process doing one part of the follow-up of the awards it commits: the
+    fold and announcement (``standings``), or the badges. Two threads, so a backlog of badge
+    grants (people new to the badges: a notification each) never holds up the fold, which
+    keeps the boards' ranks current."""
 
-    def __init__(self):
+    def __init__(self, part: str):
+        self.part = part
         self.pid = os.getpid()
         self.wake = threading.Event()
         self.idle = threading.Event()
         self.lock = threading.Lock()
         self.moved: set[str] = set()
         self.stopping = False
-        self.thread = threading.Thread(target=self.run, name="award-settler", daemon=True)
+        self.thread = threading.Thread(target=self.run, name=f"award-{part}", daemon=True)
         self.thread.start()
 
     def add(self, moved) -> None:
@@ -102,6 +117,14 @@ class _Settler:
         self.wake.set()
         self.thread.join(timeout)
 
+    def round(self, moved: set[str]) -> bool:
+        """One round; whether more work is known to wait."""
+        if self.part == "standings":
+            standings_settle(moved)
+            return False
+        # One batch a round, so a stop is not kept waiting by a long backlog.
+        return badges_settle(rounds=50 if self.stopping else 1)
+
     def run(self) -> None:
         while True:
             self.wake.wait()
@@ -109,12 +132,10 @@ class _Settler:
             with self.lock:
                 moved, self.moved = self.moved, set()
             try:
-                # One badge batch a round: a backlog of grants (people new to the badges)
-                # must not hold up the fold, which keeps the boards' ranks current.
-                if awards_settle(moved, badge_rounds=50 if self.stopping else 1):
+                if self.round(moved):
                     self.wake.set()
             except Exception:  # never let the thread die; the next wake tries again
-                logger.exception("The award settler's round failed")
+                logger.exception("The award follow-up's %s round failed", self.part)
             if connection.errors_occurred:
                 if connection.connection is not None and connection.is_usable():
                     connection.errors_occurred = False  # a caught IntegrityError, say
@@ -129,43 +150,44 @@ class _Settler:
                     self.idle.set()
 
 
-_current: _Settler | None = None
+_current: tuple[_Settler, ...] = ()
 _create = threading.Lock()
 
 
-def _settler() -> _Settler:
+def _settlers() -> tuple[_Settler, ...]:
     global _current
-    settler = _current
-    if settler is None or settler.pid != os.getpid():
+    settlers = _current
+    if not settlers or settlers[0].pid != os.getpid():
         with _create:
-            if _current is None or _current.pid != os.getpid():
-                _current = _Settler()
-            settler = _current
-    return settler
+            if not _current or _current[0].pid != os.getpid():
+                _current = (_Settler("standings"), _Settler("badges"))
+            settlers = _current
+    return settlers
 
 
 def settle_wait(timeout: float = 5.0) -> bool:
-    """Wait until this process's settler has done every round asked of it (True), or timeout.
-    For the end of a process, benchmarks and tests that run the thread."""
-    settler = _current
-    if settler is None or settler.pid != os.getpid():
+    """Wait until this process's settlers have done every round asked of them (True), or
+    timeout. For benchmarks and tests that run the threads."""
+    settlers = _current
+    if not settlers or settlers[0].pid != os.getpid():
         return True
-    return settler.idle.wait(timeout)
+    return all(settler.idle.wait(timeout) for settler in settlers)
 
 
 def settle_stop(timeout: float = 5.0) -> None:
-    """Finish this process's follow-up and end its settler (its connection closed); the next
-    award starts a new one. At exit, and for tests that run the thread."""
+    """Finish this process's follow-up and end its settlers (their connections closed); the
+    next award starts new ones. At exit, and for tests that run the threads."""
     global _current
-    settler = _current
-    if settler is not None and settler.pid == os.getpid():
-        settler.stop(timeout)
-        _current = None
+    settlers = _current
+    if settlers and settlers[0].pid == os.getpid():
+        for settler in settlers:
+            settler.stop(timeout)
+        _current = ()
 
 
 def _after_fork_in_child() -> None:
     global _current, _create
-    _current, _create = None, threading.Lock()  # the parent's thread does not exist here
+    _current, _create = (), threading.Lock()  # the parent's threads do not exist here
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -100,7 +100,7 @@ def test_a_burst_of_awards_handed_to_the_background_is_settled_once(monkeypatch,
     badge = BadgeFactory(criteria=Badge.POINTS_TOTAL, threshold=25)
     user = UserFactory(team=TeamFactory())
     handed, evaluated, announced = [], [], []
-    monkeypatch.setattr(settle, "_settler", lambda: SimpleNamespace(add=handed.append))
+    monkeypatch.setattr(settle, "_settlers", lambda: [SimpleNamespace(add=handed.append)])
     real = badges.badges_evaluate_many
     monkeypatch.setattr(
         badges, "badges_evaluate_many", lambda ids, **kw: evaluated.append(ids) or real(ids, **kw)
