@@ -106,6 +106,8 @@ def page_shared(request, page, compute):
     trip as the route (keyed by host and path, and kept with the page's id, which a value for
     another page never matches); elsewhere (previews, other views) it is read under its own key.
     Nothing of any person may go into it."""
+    if getattr(request, "is_preview", False):
+        return compute()  # a draft: never kept where the live page would read it
     key = getattr(request, "_page_shared_key", None)
     if key is not None:
         found = request._page_shared

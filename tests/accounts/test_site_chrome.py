@@ -125,3 +125,16 @@ def test_a_shared_value_kept_for_another_page_is_not_served():
     request._page_shared = cache.get("pages:shared:test")  # what the next request reads
     assert page_shared(request, first, lambda: {"of": "again"}) == {"of": first.pk}
     assert page_shared(request, second, lambda: {"of": second.pk}) == {"of": second.pk}
+
+
+def test_a_preview_keeps_nothing_the_live_page_reads():
+    from home.page_cache import page_shared, pages_version
+
+    live = lesson_page(module_page(), body=[text_block("<p>Live</p>")])
+    request = RequestFactory().get("/admin/")
+    request.is_preview = True
+    assert page_shared(request, live, lambda: {"draft": True}) == {"draft": True}
+    assert cache.get(f"pages:shared:{pages_version()}:{live.pk}") is None
+    request.is_preview = False
+    assert page_shared(request, live, lambda: {"draft": False}) == {"draft": False}
+    assert cache.get(f"pages:shared:{pages_version()}:{live.pk}") == (live.pk, {"draft": False})
