@@ -198,7 +198,10 @@ def _after_fork_in_child() -> None:
     _current, _create = (), threading.Lock()  # the parent's threads do not exist here
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+# A fork waits (up to 5 s) for the settlers to be idle: an idle thread holds no lock but its
+# event's, so the child cannot inherit a lock held mid-round (a benchmark forking writers after
+# awarding in the parent).
+os.register_at_fork(before=settle_wait, after_in_child=_after_fork_in_child)
 # A command that awards and exits finishes its follow-up first (a killed process leaves it to
 # the next fold anywhere).
 atexit.register(settle_stop)
