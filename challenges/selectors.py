@@ -166,6 +166,7 @@ def challenge_shared(challenge: ChallengePage, found: dict | None = None) -> dic
             "week_teams": {week.pk: {team.pk for team in week.teams.all()} for week in weeks},
             "flaws": list(challenge.flaws.select_related("category")),
             "index_url": parent.url if parent is not None else "",
+            "urls": _urls(challenge),
             "cover": render_to_string(
                 "includes/cover.html", {"image": challenge.cover_image, "hero": True}
             ),
@@ -174,10 +175,22 @@ def challenge_shared(challenge: ChallengePage, found: dict | None = None) -> dic
     return shared
 
 
+def _urls(challenge: ChallengePage) -> dict[str, str]:
+    """Where the page's forms post and its links go (reversed once, not on every render)."""
+    from django.urls import reverse
+
+    urls = {"library": reverse("challenges:library"), "insights": reverse("insights")}
+    for name in (*STEPS, "evaluation"):
+        urls[name] = reverse(f"challenges:{name}", args=[challenge.pk])
+    for step in STEPS:
+        urls[f"draft_{step}"] = reverse("challenges:draft", args=[challenge.pk, step])
+    return urls
+
+
 def _shared_key(challenge: ChallengePage) -> str:
     from home.page_cache import pages_version
 
-    return f"challenges:shared:v2:{pages_version()}:{challenge.pk}"
+    return f"challenges:shared:v3:{pages_version()}:{challenge.pk}"
 
 
 def _has(*, challenge: ChallengePage, user) -> dict:
@@ -329,6 +342,7 @@ def challenge_page_context(*, challenge: ChallengePage, user, found: dict | None
             counts=_counts(shared, records["team_id"], at),
         ),
         "index_url": shared["index_url"],
+        "urls": shared["urls"],
         "cover": shared["cover"],
     }
 
