@@ -192,10 +192,21 @@ def asgi_server_options():
 
 
 @pytest.fixture
-def asgi_live_server(transactional_db, settings, asgi_server_options):
+def asgi_live_server(transactional_db, settings, asgi_server_options, tmp_path_factory):
     """A daphne server (HTTP + websockets) in a child process, on the test database."""
     from daphne.testing import DaphneProcess
     from django.db import connections
+
+    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        # The server is another process: with a local-memory cache it would never see what the
+        # test process changes and forgets (a week frozen by a service call), as every worker
+        # sees it through Redis in production. Both share one directory instead.
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path_factory.mktemp("cache")),
+            }
+        }
 
     if any(
         c.vendor == "sqlite" and c.is_in_memory_db() for c in connections.all(initialized_only=True)

@@ -22,7 +22,7 @@ def _row(row: dict, viewer_is_ld: bool) -> tuple:
         name,
         mark_safe(' <span class="tag">you</span>') if row["me"] else "",
         mark_safe(' <span class="tag tag--warning">hidden from colleagues</span>')
-        if viewer_is_ld and row["hidden"]
+        if viewer_is_ld and row.get("hidden")
         else "",
         row["points"],
     )
