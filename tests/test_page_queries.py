@@ -42,7 +42,7 @@ BOUNDS = {
     "leaderboard": 3,
     "week leaderboard": 3,
     "team board": 3,
-    "dashboard": 3,
+    "dashboard": 2,
 }
 
 
