@@ -6,10 +6,13 @@ one or two aggregate queries, so the dashboard costs the same however long someo
 
 from dataclasses import dataclass, field
 
+from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.cache import cache
 from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from accounts.models import User
 from challenges.models import (
@@ -27,7 +30,7 @@ from home.analytics.charts import svg_chart, svg_hbars, svg_lines
 from leaderboard import scopes
 from leaderboard.kinds import AWARD_KINDS
 from leaderboard.models import BadgeAward, Kudos, PointsAward
-from leaderboard.ranks import SKILL_PREFIX, standings_of
+from leaderboard.ranks import SKILL_PREFIX
 from leaderboard.selectors import level_progress, standing_rank
 from mentoring.selectors import contribution_summary
 
@@ -180,15 +183,21 @@ DASHBOARD_TTL = 60
 def dashboard_context(user: User, *, request=None) -> dict:
     """Everything the signed-in home page shows, with charts ready to render. With the
     ``request`` that ``user`` is the viewer of (the page), the cached panels are their rendered
-    HTML (``html``), read with the skills and the spotlight in one round trip under the person
-    version their request started with; without (the API), the panels' data."""
+    HTML (``html``), read with the skills, the levels and the spotlight in one round trip under
+    the person version their request started with; without (the API), the panels' data."""
     from accounts.person_cache import person_cached, person_key, person_version
     from home.page_cache import pages_version
+    from leaderboard.selectors.ranks import standings_and_recent
+    from leaderboard.selectors.recognition import LEVELS_CACHE_KEY, level_progress_in
     from leaderboard.spotlight import spotlight_key
 
-    recent = list(PointsAward.objects.filter(user=user).order_by("-created_at", "-pk")[:8])
-    for award in recent:
-        award.label = award.reason or KIND_LABELS.get(award.kind, award.kind)
+    # Every figure from the standings (all time, this month, the running weeks, skills) and the
+    # newest ledger rows in one statement: ranks move when anyone scores, so read every time.
+    month = scopes.month_key_now()
+    standings, rows = standings_and_recent(
+        user_id=user.pk, scopes=[scopes.ALL, month], prefixes=[SKILL_PREFIX], running_weeks=True
+    )
+    recent = [_Award(*row) for row in rows]
     newest = max((award.pk for award in recent), default=0)
     earned = bool(recent)
     found = None  # the page's cache entries, read in one round trip
@@ -197,7 +206,7 @@ def dashboard_context(user: User, *, request=None) -> dict:
         if version is None or getattr(request, "person_version_pk", None) != user.pk:
             version = person_version(user.pk)
         key = person_key(user.pk, f"dashboard-page:{newest}:{pages_version()}", version)
-        found = cache.get_many([key, SKILLS_CACHE_KEY, spotlight_key()])
+        found = cache.get_many([key, SKILLS_CACHE_KEY, LEVELS_CACHE_KEY, spotlight_key()])
         panels = found.get(key)
         if panels is None:
             panels = _dashboard_page_panels(user, earned=earned)
@@ -209,9 +218,7 @@ def dashboard_context(user: User, *, request=None) -> dict:
     week = panels["week"]
     if week is not None and week.ends_at <= timezone.now():
         week = None  # ended since it was cached
-    # Every figure from the standings in one query: all time, this month, the week, skills.
-    month, week_scope = scopes.month_key_now(), f"week-{week.pk}" if week else None
-    standings = standings_of(user=user, scopes=[scopes.ALL, month, week_scope], skills=True)
+    week_scope = f"week-{week.pk}" if week else None
     points, rank = standings.get(scopes.ALL, (0, None))
     month_rank = standings.get(month, (0, None))[1]
     week_rank = standings.get(week_scope, (0, None))[1]
@@ -224,33 +231,97 @@ def dashboard_context(user: User, *, request=None) -> dict:
         },
         found=found,
     )
-    charts = {
-        "skills": svg_hbars(
-            labels=[s["name"] for s in skills],
-            values=[s["points"] for s in skills],
-            colours=[s["colour"] for s in skills],
-            title="Your points per skill",
-            chart_id="chart-skills",
-        ),
-        **panels.get("charts", {}),
-    }
+    skills_html = skills_section(skills)
+    charts = {"skills": skills_html.chart, **panels.get("charts", {})}
     extra = {}
+    levels = None
     if found is not None:
         mentors = found.get(spotlight_key())
         extra["mentors"] = mentors[:3] if isinstance(mentors, list) else None
+        levels = found.get(LEVELS_CACHE_KEY)
     return {
         **panels,
         **extra,
         "points": points,
-        "progress": level_progress(points),
+        "progress": level_progress(points) if levels is None else level_progress_in(points, levels),
         "rank": rank,
         "month_rank": month_rank,
         "week": week,
         "week_rank": week_rank,
         "skills": skills,
         "charts": charts,
+        "skills_html": skills_html,
         "recent": recent,
+        "recent_html": recent_items(recent),
     }
+
+
+@dataclass(slots=True)
+class _Award:
+    """A ledger row as the recent-activity list shows it."""
+
+    pk: int
+    amount: int
+    kind: str
+    reason: str
+    created_at: object
+
+    @property
+    def label(self) -> str:
+        return self.reason or KIND_LABELS.get(self.kind, self.kind)
+
+
+# The skills chart and its table drawn once per process per distinct (skills, points): people's
+# points repeat from one visit to the next, and drawing them cost more than the figures.
+_SKILLS_SECTIONS: dict[tuple, "SkillsSection"] = {}
+_SKILLS_SECTIONS_MAX = 2048
+
+
+class SkillsSection(SafeString):
+    """The skill profile's chart and its table as markup, with the chart alone as ``chart``."""
+
+    chart: SafeString
+
+
+def skills_section(skills: list[dict]) -> SkillsSection:
+    """The dashboard's points-per-skill bars and table for ``skill_profile``'s rows."""
+    key = tuple((s["name"], s["colour"], s["points"]) for s in skills)
+    section = _SKILLS_SECTIONS.get(key)
+    if section is None:
+        chart = svg_hbars(
+            labels=[s["name"] for s in skills],
+            values=[s["points"] for s in skills],
+            colours=[s["colour"] for s in skills],
+            title="Your points per skill",
+            chart_id="chart-skills",
+        )
+        rows = format_html_join(
+            "", "<tr><td>{}</td><td>{}</td></tr>", ((s["name"], s["points"]) for s in skills)
+        )
+        section = SkillsSection(
+            format_html(
+                "{}\n    <details><summary>Skill points as a table</summary>\n"
+                '      <table><thead><tr><th scope="col">Skill</th>'
+                '<th scope="col">Points</th></tr></thead>\n'
+                "      <tbody>{}</tbody></table>\n    </details>",
+                chart,
+                rows,
+            )
+        )
+        section.chart = chart
+        if len(_SKILLS_SECTIONS) >= _SKILLS_SECTIONS_MAX:
+            _SKILLS_SECTIONS.clear()
+        _SKILLS_SECTIONS[key] = section
+    return section
+
+
+def recent_items(recent: list[_Award]) -> SafeString:
+    """The recent-activity list's items (labels escaped; times as ``naturaltime`` says)."""
+    return format_html_join(
+        "",
+        '<li><strong>{}</strong> {} <span class="muted">{}</span></li>',
+        ((f"{a.amount:+d}", a.label, naturaltime(a.created_at)) for a in recent),
+    )
 
 
 # The page's panels as rendered HTML: what the cached value holds is small and renders as is.

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from leaderboard.models import (
     ScoreBucket,
@@ -270,3 +271,70 @@ def near_map(*, scope: str, ranks: dict[int, int], reach: int = 5) -> dict[int, 
             + [(rank + 1 + k, s) for k, s in enumerate(below)]
         )
     return result
+
+
+def standings_and_recent(
+    *, user_id: int, scopes, prefixes=(), running_weeks: bool = False, recent: int = 8
+) -> tuple[dict[str, tuple[int, int]], list[tuple]]:
+    """The dashboard's figures in one statement written out (building the two with the ORM
+    cost more than running them): ``({scope: (points, rank)}, rows)`` where the scopes are
+    those of ``scopes`` the person is on and every board whose name starts with one of
+    ``prefixes`` (e.g. ``leaderboard.ranks.SKILL_PREFIX``) and, with ``running_weeks``, of
+    every challenge week running now, with
+    ``leaderboard.ranks.standings_of``'s arithmetic, and ``rows`` the person's ``recent``
+    newest ledger rows as (id, amount, kind, reason, created_at), newest first."""
+    from leaderboard.models import PointsAward
+
+    quote = connection.ops.quote_name
+    standings = quote(Standing._meta.db_table)
+    buckets = quote(ScoreBucket._meta.db_table)
+    ledger = quote(PointsAward._meta.db_table)
+    wanted = [s for s in scopes if s]
+    where = []
+    params: list = []
+    if wanted:
+        where.append(f"s.scope IN ({', '.join(['%s'] * len(wanted))})")
+        params += wanted
+    for prefix in prefixes:
+        if "%" in prefix or "_" in prefix:
+            raise ValueError(f"A prefix with a LIKE wildcard: {prefix!r}")
+        where.append("s.scope LIKE %s")
+        params.append(prefix + "%")
+    if running_weeks:
+        from challenges.models import ChallengeWeek
+
+        weeks = quote(ChallengeWeek._meta.db_table)
+        where.append(
+            f"s.scope IN (SELECT 'week-' || CAST(w.id AS TEXT) FROM {weeks} w"  # noqa: S608
+            " WHERE w.starts_at <= %s AND w.ends_at > %s)"
+        )
+        now = timezone.now()
+        params += [now, now]
+    sql = (
+        f"SELECT 0, s.scope, s.points,"  # noqa: S608 - table names from the models
+        f" COALESCE((SELECT SUM(b.count) FROM {buckets} b"
+        f" WHERE b.scope = s.scope AND b.points > s.points), 0)"
+        f" + (SELECT COUNT(*) FROM {standings} t WHERE t.scope = s.scope AND t.points = s.points"
+        f" AND t.reached_at <= s.reached_at"
+        f" AND NOT (t.reached_at = s.reached_at AND t.user_id >= s.user_id)) + 1,"
+        f" NULL, NULL"
+        f" FROM {standings} s WHERE s.user_id = %s AND ({' OR '.join(where) or 'FALSE'})"
+        f" UNION ALL SELECT * FROM (SELECT p.id, p.kind, p.amount, CAST(NULL AS BIGINT),"
+        f" p.reason, p.created_at"
+        f" FROM {ledger} p WHERE p.user_id = %s ORDER BY p.created_at DESC, p.id DESC LIMIT %s) r"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, *params, user_id, recent])
+        rows = cursor.fetchall()
+    field = PointsAward._meta.get_field("created_at")
+    expression = field.get_col(PointsAward._meta.db_table)
+    converters = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+    found, awards = {}, []
+    for pk, name, points, rank, reason, created_at in rows:
+        if pk == 0:
+            found[name] = (points, int(rank))
+            continue
+        for convert in converters:
+            created_at = convert(created_at, expression, connection)
+        awards.append((pk, points, name, reason, created_at))
+    return found, awards

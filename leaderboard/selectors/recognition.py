@@ -21,6 +21,12 @@ def level_progress(points: int) -> dict:
     if levels is None:  # the same for everyone; a level L&D adds shows within a minute
         levels = list(Level.objects.order_by("xp_threshold"))
         cache.set(LEVELS_CACHE_KEY, levels, 60)
+    return level_progress_in(points, levels)
+
+
+def level_progress_in(points: int, levels: list) -> dict:
+    """``level_progress`` over ``levels`` (ordered by threshold) read by the caller, e.g. with
+    its other cache entries in one round trip (under ``LEVELS_CACHE_KEY``)."""
     current = None
     following = None
     for level in levels:
