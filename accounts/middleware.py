@@ -48,8 +48,12 @@ def _cached_user(request):
         current_key(user_id, "user"),
         *(current_key(user_id, name) for name in PREFETCHED),
         *(header_key(user_id) for header_key in HEADER_KEYS),
+        # What the page will read next, if it said so before the user was first touched
+        # (``home.page_cache``): exact keys, so nothing read here is ever served for another.
+        *getattr(request, "prefetch_keys", ()),
     ]
     found = cache.get_many(keys)
+    request.person_prefetched_keys = frozenset(keys)
     version = found.get(own_version_key) or person_version(user_id)
     request.person_version, request.person_version_pk = version, user_id
     request.person_prefetched = found

@@ -39,6 +39,19 @@ def prefetched(request, key: str):
     return getattr(request, "person_prefetched", {}).get(key)
 
 
+def prefetched_many(request, keys) -> dict:
+    """``cache.get_many(keys)``, but the keys the middleware already read with the viewer's user
+    (those a page asked for beforehand in ``request.prefetch_keys``) come from that read: only
+    the others cost a round trip, and none when all were read."""
+    read = getattr(request, "person_prefetched_keys", frozenset())
+    found = getattr(request, "person_prefetched", {})
+    result = {key: found[key] for key in keys if key in read and key in found}
+    missing = [key for key in keys if key not in read]
+    if missing:
+        result.update(cache.get_many(missing))
+    return result
+
+
 # The values the middleware reads with the person's version (the user, ``PREFETCHED``) are kept
 # under keys without the version, each beside the version it was computed under: the version and
 # the values then come back in one round trip. A value whose version is not the one read in the

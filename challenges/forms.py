@@ -128,13 +128,13 @@ class ReflectionForm(StepForm):
 FIELDS_TTL = 60
 
 
-def fields_keys(challenge) -> dict[str, str]:
+def fields_keys(challenge_pk) -> dict[str, str]:
     """The cache key of each step form's fields as nobody's draft fills them."""
     from home.page_cache import pages_version
 
     version = pages_version()
     return {
-        step: f"challenges:fields:{version}:{challenge.pk}:{step}"
+        step: f"challenges:fields:{version}:{challenge_pk}:{step}"
         for step in ("correct", "context", "test", "reflect")
     }
 
@@ -158,7 +158,7 @@ def step_forms(
     ``CachedFields``."""
     from django.core.cache import cache
 
-    keys = fields_keys(challenge)
+    keys = fields_keys(challenge.pk)
     if found is None:
         found = cache.get_many(list(keys.values()))
     makers = {

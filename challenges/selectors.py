@@ -147,7 +147,7 @@ def challenge_shared(challenge: ChallengePage, found: dict | None = None) -> dic
     """The challenge's skills, who answers its Test step, its weeks, its answer key (shown only
     to those allowed), the index's URL and the cover image's HTML: nothing of any person.
     ``found``: what the caller read from the cache already (``shared_keys``)."""
-    key = _shared_key(challenge)
+    key = _shared_key(challenge.pk)
     shared = (found if found is not None else cache.get_many([key])).get(key)
     if shared is None:
         from django.template.loader import render_to_string
@@ -187,10 +187,10 @@ def _urls(challenge: ChallengePage) -> dict[str, str]:
     return urls
 
 
-def _shared_key(challenge: ChallengePage) -> str:
+def _shared_key(challenge_pk) -> str:
     from home.page_cache import pages_version
 
-    return f"challenges:shared:v3:{pages_version()}:{challenge.pk}"
+    return f"challenges:shared:v3:{pages_version()}:{challenge_pk}"
 
 
 def _has(*, challenge: ChallengePage, user) -> dict:
@@ -310,7 +310,7 @@ def challenge_page_context(*, challenge: ChallengePage, user, found: dict | None
     observe_data = drafts.get("observe", {})
     observe_html = None
     if not observe_data:
-        cached = found.get(observe_key(challenge))
+        cached = found.get(observe_key(challenge.pk))
         if isinstance(cached, tuple) and cached[0] == stamp:
             observe_html = cached[1]
     return {
@@ -326,7 +326,7 @@ def challenge_page_context(*, challenge: ChallengePage, user, found: dict | None
         if observe_html is not None
         else observe_state(output=challenge.output, data=observe_data),
         # The Observe rows nobody has a draft of are the same for everyone (challenge_steps).
-        "observe_cache": None if observe_data else (observe_key(challenge), stamp, observe_html),
+        "observe_cache": None if observe_data else (observe_key(challenge.pk), stamp, observe_html),
         "submission": submission,
         "answer_key": answer_key,
         "correction": correction,
@@ -360,22 +360,27 @@ def _counts(shared: dict, team_id, at) -> bool | None:
 def shared_keys(challenge: ChallengePage, user) -> list[str]:
     """The cache keys of what the challenge page shows everyone, and this person's records of
     it, read in one round trip."""
+    return page_keys(challenge.pk, user.pk)
+
+
+def page_keys(challenge_pk, user_pk) -> list[str]:
+    """``shared_keys`` by ids (``ChallengePage.prefetch_keys``: named before the page is read)."""
     from challenges.forms import fields_keys
 
     return [
-        _shared_key(challenge),
+        _shared_key(challenge_pk),
         CATEGORIES_CACHE_KEY,
-        observe_key(challenge),
-        *fields_keys(challenge).values(),
-        *attempt_cache.keys(user.pk, challenge.pk),
+        observe_key(challenge_pk),
+        *fields_keys(challenge_pk).values(),
+        *attempt_cache.keys(user_pk, challenge_pk),
     ]
 
 
-def observe_key(challenge: ChallengePage) -> str:
+def observe_key(challenge_pk) -> str:
     """The Observe rows' HTML (with the categories' stamp it was rendered from)."""
     from home.page_cache import pages_version
 
-    return f"challenges:observe:{pages_version()}:{challenge.pk}"
+    return f"challenges:observe:{pages_version()}:{challenge_pk}"
 
 
 def _provider(challenge: ChallengePage) -> dict:

@@ -18,6 +18,7 @@ import contextvars
 import uuid
 
 from django.apps import apps
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.http.request import split_domain_port
@@ -25,6 +26,8 @@ from wagtail.images.models import AbstractImage
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 from wagtail.views import serve
+
+from accounts.person_cache import prefetched_many
 
 VERSION_KEY = "pages:version"
 TIMEOUT = 600
@@ -139,6 +142,49 @@ def _site(found, key: str, request):
     return site
 
 
+# The page-tree version this process read last, and which page (model label, pk) it last served
+# at a host and path: what ``process_view`` guesses the next request's keys from.
+_last_version: str | None = None
+_served: dict[tuple[str, str], tuple[str, int]] = {}
+_SERVED_MAX = 10_000
+
+
+def _keys(version, host: str, path: str) -> list[str]:
+    return [
+        f"pages:site:{version}:{host}",
+        f"pages:path:{version}:{host}:{path}",
+        f"pages:shared:{version}:{host}:{path}",
+    ]
+
+
+def _remember_page(host: str, path: str, page) -> None:
+    if len(_served) >= _SERVED_MAX:
+        _served.clear()
+    _served[(host, path)] = (page._meta.label_lower, page.pk)
+
+
+def _page_keys(request, version, host: str, path: str) -> list[str]:
+    """The cache keys the page last served at this path will read for this viewer, as its
+    class's ``prefetch_keys(page_pk, user_pk)`` names them under ``version`` (none when the
+    session names no user or the page's class reads nothing of its own)."""
+    served = _served.get((host, path))
+    if served is None:
+        return []
+    keys_for = getattr(apps.get_model(served[0]), "prefetch_keys", None)
+    if keys_for is None:
+        return []
+    try:
+        # The id the middleware will read the user by (the session is read anyway).
+        user_pk = get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
+    except Exception:  # no session user, or a value that names none
+        return []
+    token = _request_version.set(version)
+    try:
+        return keys_for(served[1], user_pk)
+    finally:
+        _request_version.reset(token)
+
+
 class PageRouteCacheMiddleware:
     """Remembers which page a path serves, and the page (see the module docstring)."""
 
@@ -172,13 +218,23 @@ class PageRouteCacheMiddleware:
         host = _host(request)
         if host is None:
             return None
-        version = _request_start_version(request)
-        _request_version.set(version)
         path = view_args[0] if view_args else view_kwargs.get("path", "")
-        site_key = f"pages:site:{version}:{host}"
-        key = f"pages:path:{version}:{host}:{path}"
-        shared_key = f"pages:shared:{version}:{host}:{path}"
-        found = cache.get_many([site_key, key, shared_key])  # one round trip for all three
+        # The keys are asked for with the viewer's user, under the version this process read
+        # last (it changes only on a publish): the route, site and shared values, and what the
+        # page last served at this path reads next (``prefetch_keys`` of its class). Only keys
+        # are guessed: a guess that proves wrong (a new version) is read again below.
+        global _last_version
+        guess = _last_version
+        if guess is not None:
+            request.prefetch_keys = [
+                *_keys(guess, host, path),
+                *_page_keys(request, guess, host, path),
+            ]
+        version = _request_start_version(request)
+        _last_version = version
+        _request_version.set(version)
+        site_key, key, shared_key = keys = _keys(version, host, path)
+        found = prefetched_many(request, keys)  # no round trip of its own when guessed right
         site = _site(found, site_key, request)
         if site is None:
             return None
@@ -197,6 +253,7 @@ class PageRouteCacheMiddleware:
                     # adding one forgets every route: Wagtail's check needs no query.
                     page.get_view_restrictions = PageViewRestriction.objects.none
                 request._wagtail_route_for_request = RouteResult(page)
+                _remember_page(host, path, page)
                 return None
         request._page_route_key = key
         return None
