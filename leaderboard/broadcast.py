@@ -96,8 +96,12 @@ def _send_quietly(group: str, message: dict) -> bool:
     return True
 
 
-def announce(moved: list[str]) -> None:
-    """Ping the group of every moved scope, at most once per broadcast window."""
+def announce(moved: list[str], *, since: float | None = None) -> None:
+    """Ping the group of every moved scope, at most once per broadcast window.
+
+    ``since``: when the first change announced was committed (Unix time; now if not given). The
+    window is measured from it, so the time the change took to be folded and announced is not
+    added to the interval (``fanout.window_wait``)."""
     keys = {scope: PENDING.format(scope=scope) for scope in moved}
     # One round trip skips the scopes already pending (in a busy window, all of them); only the
     # others race for their mark with ``cache.add``.
@@ -105,7 +109,12 @@ def announce(moved: list[str]) -> None:
     for scope, key in keys.items():
         if key in pending or not cache.add(key, "1", timeout=pending_ttl()):
             continue
-        message = {"type": "leaderboard.dirty", "scope": scope, "token": uuid.uuid4().hex}
+        message = {
+            "type": "leaderboard.dirty",
+            "scope": scope,
+            "token": uuid.uuid4().hex,
+            "since": time.time() if since is None else since,
+        }
         if not _send_quietly(group_name(scope), message):
             # Nobody heard the ping: let the next award try again.
             clear_pending(scope)

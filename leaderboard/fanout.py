@@ -24,6 +24,7 @@ expiry, and broadcasts to it are dropped once its queue is full (the layer's cap
 import asyncio
 import logging
 import os
+import time
 import weakref
 from collections.abc import Awaitable, Callable
 
@@ -93,6 +94,18 @@ def _log_failure(task: asyncio.Future) -> None:
             "A live board task failed; its sockets wait for the next update.",
             exc_info=task.exception(),
         )
+
+
+def window_wait(since: float | None) -> float:
+    """Seconds to wait before broadcasting a window whose first change was committed at
+    ``since`` (Unix time): the rest of the interval, so folding and announcing the change does
+    not lengthen the window. Never less than half the interval (a clock ahead on the awarding
+    host, or a change announced late, cannot make broadcasts come faster than that), never more
+    than the interval (a clock behind)."""
+    interval = settings.LEADERBOARD_BROADCAST_INTERVAL
+    if since is None:
+        return interval
+    return min(interval, max(interval / 2, interval - (time.time() - since)))
 
 
 class Worker:
@@ -180,15 +193,18 @@ class Worker:
                 continue
             kind = message.get("type")
             if kind == "leaderboard.dirty":
-                self._spawn(self._broadcast_later(message["scope"], message["token"]))
+                self._spawn(
+                    self._broadcast_later(message["scope"], message["token"], message.get("since"))
+                )
             elif kind == "leaderboard.update":
                 self._update(message)
 
-    async def _broadcast_later(self, scope: str, token: str) -> None:
-        """A scope moved: the worker that claims the ping broadcasts after the interval."""
+    async def _broadcast_later(self, scope: str, token: str, since: float | None = None) -> None:
+        """A scope moved: the worker that claims the ping broadcasts one interval after the
+        first change of the window was committed."""
         if not await socket_sync(broadcast.claim_broadcast)(token):
             return
-        await asyncio.sleep(settings.LEADERBOARD_BROADCAST_INTERVAL)
+        await asyncio.sleep(window_wait(since))
         version, heads = await socket_sync(build_broadcast)(scope)
         message = {"type": "leaderboard.update", "scope": scope, "version": version}
         await self.layer.group_send(broadcast.group_name(scope), message | {"heads": heads})

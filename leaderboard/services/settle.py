@@ -48,7 +48,7 @@ def background() -> bool:
     return not settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
 
 
-def standings_settle(moved=()) -> None:
+def standings_settle(moved=(), *, since: float | None = None) -> None:
     """Fold pending deltas, then announce the ``moved`` scopes (so the boards the announcement
     triggers read folded ranks). Folds everyone's deltas, not only the caller's; failures are
     logged (the awards are committed; what is left goes to the next fold anywhere)."""
@@ -60,7 +60,7 @@ def standings_settle(moved=()) -> None:
         logger.exception("Could not fold the standings' pending deltas")
     if moved:
         try:
-            broadcast.announce(sorted(moved))
+            broadcast.announce(sorted(moved), since=since)
         except Exception:
             logger.exception("Could not announce leaderboard scopes %s", sorted(moved))
 
@@ -106,6 +106,8 @@ class _Settler:
         self.idle = threading.Event()
         self.lock = threading.Lock()
         self.moved: set[str] = set()
+        # When the first award of this round was committed (the live boards' window starts there).
+        self.since: float | None = None
         self.stopping = False
         self.thread = threading.Thread(target=self.run, name=f"award-{part}", daemon=True)
         self.thread.start()
@@ -113,6 +115,8 @@ class _Settler:
     def add(self, moved) -> None:
         with self.lock:
             self.moved.update(moved)
+            if self.since is None:
+                self.since = time.time()
             self.idle.clear()
         self.wake.set()
 
@@ -123,10 +127,10 @@ class _Settler:
         self.wake.set()
         self.thread.join(timeout)
 
-    def round(self, moved: set[str]) -> bool:
+    def round(self, moved: set[str], since: float | None = None) -> bool:
         """One round; whether more work is known to wait."""
         if self.part == "standings":
-            standings_settle(moved)
+            standings_settle(moved, since=since)
             return False
         # One batch a round, so a stop is not kept waiting by a long backlog.
         return badges_settle(rounds=50 if self.stopping else 1)
@@ -139,8 +143,9 @@ class _Settler:
             self.wake.clear()
             with self.lock:
                 moved, self.moved = self.moved, set()
+                since, self.since = self.since, None
             try:
-                if self.round(moved):
+                if self.round(moved, since):
                     self.wake.set()
             except Exception:  # never let the thread die; the next wake tries again
                 logger.exception("The award follow-up's %s round failed", self.part)

@@ -105,7 +105,7 @@ def test_a_burst_of_awards_handed_to_the_background_is_settled_once(monkeypatch,
     monkeypatch.setattr(
         badges, "badges_evaluate_many", lambda ids, **kw: evaluated.append(ids) or real(ids, **kw)
     )
-    monkeypatch.setattr(broadcast, "announce", announced.append)
+    monkeypatch.setattr(broadcast, "announce", lambda moved, since=None: announced.append(moved))
     for n in range(5):
         with CaptureQueriesContext(connection) as award:
             points_award(user=user, amount=5, kind="x", source_key=f"burst:{n}", skill="sql")

@@ -7,6 +7,7 @@ newest wins when updates come faster than a worker hands them out.
 import asyncio
 import os
 import threading
+import time
 
 import pytest
 from channels.db import database_sync_to_async
@@ -138,3 +139,28 @@ async def test_a_frame_older_than_what_a_socket_shows_is_not_sent():
         assert await communicator.receive_nothing(timeout=0.5)
     finally:
         await communicator.disconnect()
+
+
+def test_a_window_is_measured_from_its_first_commit_within_bounds(settings):
+    settings.LEADERBOARD_BROADCAST_INTERVAL = 1.0
+    now = time.time()
+    assert fanout.window_wait(None) == 1.0
+    # Folded and announced 0.3 s after its commit: the broadcast comes 0.7 s after the ping.
+    assert fanout.window_wait(now - 0.3) == pytest.approx(0.7, abs=0.05)
+    # A clock far ahead or behind on the awarding host: never faster than half the interval,
+    # never slower than the interval.
+    assert fanout.window_wait(now - 10) == 0.5
+    assert fanout.window_wait(now + 10) == 1.0
+
+
+def test_an_announcement_carries_when_its_window_began(monkeypatch):
+    sent = []
+    monkeypatch.setattr(broadcast, "_send_quietly", lambda group, message: sent.append(message))
+    broadcast.clear_pending("window-test")
+    broadcast.announce(["window-test"], since=1234.5)
+    assert [m["since"] for m in sent] == [1234.5]
+    broadcast.clear_pending("window-test")
+    before = time.time()
+    broadcast.announce(["window-test"])
+    assert before <= sent[-1]["since"] <= time.time()
+    broadcast.clear_pending("window-test")
