@@ -268,18 +268,8 @@ def _near(scope: str, ranks: dict[int, int], reach: int = 5) -> dict[int, list]:
         for values in wanted.order_by(*rank_reads.ORDER).values_list(*_PERSON_FIELDS)
     ]
     position = {person.pk: i for i, (person, _) in enumerate(rows)}
-    result = {}
-    for user_id, rank in ranks.items():
-        if user_id not in position:
-            continue
-        i = position[user_id]
-        above, below = rows[max(0, i - reach) : i], rows[i + 1 : i + 1 + reach]
-        result[user_id] = (
-            [(rank - len(above) + k, *row) for k, row in enumerate(above)]
-            + [(rank, *rows[i])]
-            + [(rank + 1 + k, *row) for k, row in enumerate(below)]
-        )
-    return result
+    windows = rank_reads.rank_windows(rows, ranks, reach, position)
+    return {user_id: [(rank, *row) for rank, row in window] for user_id, window in windows.items()}
 
 
 def _tail(*, me, near, my_team, snapshot: bool) -> str:

@@ -259,6 +259,12 @@ def near_map(*, scope: str, ranks: dict[int, int], reach: int = 5) -> dict[int, 
         key=lambda s: (-s.points, s.reached_at, s.user_id),
     )
     position = {s.user_id: i for i, s in enumerate(rows)}
+    return rank_windows(rows, ranks, reach, position)
+
+
+def rank_windows(rows: list, ranks: dict[int, int], reach: int, position: dict[int, int]) -> dict:
+    """{user_id: [(rank, row), ...]}: each ranked user's ``reach`` rows above and below in
+    ``rows`` (board order; ``position`` gives each user's index in it), ranked from theirs."""
     result = {}
     for user_id, rank in ranks.items():
         if user_id not in position:
@@ -266,9 +272,9 @@ def near_map(*, scope: str, ranks: dict[int, int], reach: int = 5) -> dict[int, 
         i = position[user_id]
         above, below = rows[max(0, i - reach) : i], rows[i + 1 : i + 1 + reach]
         result[user_id] = (
-            [(rank - len(above) + k, s) for k, s in enumerate(above)]
+            [(rank - len(above) + k, row) for k, row in enumerate(above)]
             + [(rank, rows[i])]
-            + [(rank + 1 + k, s) for k, s in enumerate(below)]
+            + [(rank + 1 + k, row) for k, row in enumerate(below)]
         )
     return result
 
