@@ -42,6 +42,7 @@ from leaderboard.models import (
     Standing,
     TeamStanding,
 )
+from leaderboard.selectors.ranks import standings_moved
 
 # Any constant; names the fold in pg_locks (b"fold" as an integer).
 FOLD_LOCK = 0x666F6C64
@@ -333,7 +334,10 @@ def fold_batch(*, locked: bool = False) -> int | None:
     """
     if not locked and not fold_lock(wait=False):
         return None
-    return _fold_postgresql() if connection.vendor == "postgresql" else _fold_portable()
+    folded = _fold_postgresql() if connection.vendor == "postgresql" else _fold_portable()
+    if folded:
+        standings_moved()  # ranks kept under the old standings generation are stale
+    return folded
 
 
 def _fold_once() -> int | None:
@@ -377,6 +381,7 @@ def aggregates_fold(*, rounds: int = 50, badges: bool = True) -> int:
 
 def pending_drop(scope: str | None = None) -> None:
     """Forget the deltas a rebuild has just recomputed (caller holds the fold lock)."""
+    standings_moved()  # the rebuild rewrote the aggregates ranks are counted from
     pending = AggregateDelta.objects.all()
     if scope is not None:
         pending = pending.filter(scope=scope)

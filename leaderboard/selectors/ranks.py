@@ -6,7 +6,9 @@ the ledger's size. Privacy: users who opted out show as "Anonymous mentor" to ev
 themselves and L&D.
 """
 
-from django.db import connection
+import uuid
+
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -279,22 +281,9 @@ def rank_windows(rows: list, ranks: dict[int, int], reach: int, position: dict[i
     return result
 
 
-def standings_and_recent(
-    *, user_id: int, scopes, prefixes=(), running_weeks: bool = False, recent: int = 8
-) -> tuple[dict[str, tuple[int, int]], list[tuple]]:
-    """The dashboard's figures in one statement written out (building the two with the ORM
-    cost more than running them): ``({scope: (points, rank)}, rows)`` where the scopes are
-    those of ``scopes`` the person is on and every board whose name starts with one of
-    ``prefixes`` (e.g. ``leaderboard.ranks.SKILL_PREFIX``) and, with ``running_weeks``, of
-    every challenge week running now, with
-    ``leaderboard.ranks.standings_of``'s arithmetic, and ``rows`` the person's ``recent``
-    newest ledger rows as (id, amount, kind, reason, created_at), newest first."""
-    from leaderboard.models import PointsAward
-
+def _standings_where(scopes, prefixes, running_weeks: bool) -> tuple[str, list]:
+    """The condition on a person's standings ``s`` naming the boards the dashboard shows."""
     quote = connection.ops.quote_name
-    standings = quote(Standing._meta.db_table)
-    buckets = quote(ScoreBucket._meta.db_table)
-    ledger = quote(PointsAward._meta.db_table)
     wanted = [s for s in scopes if s]
     where = []
     params: list = []
@@ -316,15 +305,39 @@ def standings_and_recent(
         )
         now = timezone.now()
         params += [now, now]
-    sql = (
-        f"SELECT 0, s.scope, s.points,"  # noqa: S608 - table names from the models
-        f" COALESCE((SELECT SUM(b.count) FROM {buckets} b"
+    return " OR ".join(where) or "FALSE", params
+
+
+def _rank_sql() -> str:
+    """A standing ``s``'s rank on its board, with ``leaderboard.ranks.standings_of``'s
+    arithmetic (the score buckets above, then the ties reached earlier)."""
+    quote = connection.ops.quote_name
+    standings = quote(Standing._meta.db_table)
+    buckets = quote(ScoreBucket._meta.db_table)
+    return (
+        f"COALESCE((SELECT SUM(b.count) FROM {buckets} b"  # noqa: S608
         f" WHERE b.scope = s.scope AND b.points > s.points), 0)"
         f" + (SELECT COUNT(*) FROM {standings} t WHERE t.scope = s.scope AND t.points = s.points"
         f" AND t.reached_at <= s.reached_at"
-        f" AND NOT (t.reached_at = s.reached_at AND t.user_id >= s.user_id)) + 1,"
-        f" NULL, NULL"
-        f" FROM {standings} s WHERE s.user_id = %s AND ({' OR '.join(where) or 'FALSE'})"
+        f" AND NOT (t.reached_at = s.reached_at AND t.user_id >= s.user_id)) + 1"
+    )
+
+
+def _with_recent(
+    user_id: int, standing_columns: str, where: str, params: list, recent: int
+) -> tuple[list, list]:
+    """Run ``SELECT 0, s.scope, s.points, <standing_columns: two>`` over the person's standings
+    matching ``where``, with their ``recent`` newest ledger rows, in one statement: the
+    standing rows as they came, and the ledger rows as (id, amount, kind, reason, created_at),
+    newest first. The last column is converted as a ``created_at`` (a timestamp)."""
+    from leaderboard.models import PointsAward
+
+    quote = connection.ops.quote_name
+    standings = quote(Standing._meta.db_table)
+    ledger = quote(PointsAward._meta.db_table)
+    sql = (
+        f"SELECT 0, s.scope, s.points, {standing_columns}"  # noqa: S608 - names from the models
+        f" FROM {standings} s WHERE s.user_id = %s AND ({where})"
         f" UNION ALL SELECT * FROM (SELECT p.id, p.kind, p.amount, CAST(NULL AS BIGINT),"
         f" p.reason, p.created_at"
         f" FROM {ledger} p WHERE p.user_id = %s ORDER BY p.created_at DESC, p.id DESC LIMIT %s) r"
@@ -335,12 +348,81 @@ def standings_and_recent(
     field = PointsAward._meta.get_field("created_at")
     expression = field.get_col(PointsAward._meta.db_table)
     converters = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
-    found, awards = {}, []
+    own, awards = [], []
     for pk, name, points, rank, reason, created_at in rows:
-        if pk == 0:
-            found[name] = (points, int(rank))
-            continue
         for convert in converters:
             created_at = convert(created_at, expression, connection)
-        awards.append((pk, points, name, reason, created_at))
-    return found, awards
+        if pk == 0:
+            own.append((name, points, rank, created_at))
+        else:
+            awards.append((pk, points, name, reason, created_at))
+    return own, awards
+
+
+def standings_and_recent(
+    *, user_id: int, scopes, prefixes=(), running_weeks: bool = False, recent: int = 8
+) -> tuple[dict[str, tuple[int, int]], list[tuple]]:
+    """The dashboard's figures in one statement written out (building the two with the ORM
+    cost more than running them): ``({scope: (points, rank)}, rows)`` where the scopes are
+    those of ``scopes`` the person is on and every board whose name starts with one of
+    ``prefixes`` (e.g. ``leaderboard.ranks.SKILL_PREFIX``) and, with ``running_weeks``, of
+    every challenge week running now, with
+    ``leaderboard.ranks.standings_of``'s arithmetic, and ``rows`` the person's ``recent``
+    newest ledger rows as (id, amount, kind, reason, created_at), newest first."""
+    where, params = _standings_where(scopes, prefixes, running_weeks)
+    own, awards = _with_recent(user_id, f"{_rank_sql()}, NULL, NULL", where, params, recent)
+    return {name: (points, int(rank)) for name, points, rank, _ in own}, awards
+
+
+def own_standings_and_recent(
+    *, user_id: int, scopes, prefixes=(), running_weeks: bool = False, recent: int = 8
+) -> tuple[dict[str, tuple[int, object]], list[tuple]]:
+    """``standings_and_recent`` without the ranks (the person's own rows only: a few index
+    reads): ``({scope: (points, reached_at)}, rows)``. ``ranks_of`` counts the ranks."""
+    where, params = _standings_where(scopes, prefixes, running_weeks)
+    own, awards = _with_recent(
+        user_id, "CAST(NULL AS BIGINT), NULL, s.reached_at", where, params, recent
+    )
+    return {name: (points, reached_at) for name, points, _, reached_at in own}, awards
+
+
+def ranks_of(*, user_id: int, scopes) -> dict[str, tuple[int, object, int]]:
+    """The person's rank on each of ``scopes`` they are on, as ``standings_and_recent`` counts
+    it: ``{scope: (points, reached_at, rank)}`` (the points and time the rank is for)."""
+    where, params = _standings_where(scopes, (), False)
+    own, _ = _with_recent(user_id, f"{_rank_sql()}, NULL, s.reached_at", where, params, 0)
+    return {name: (points, reached_at, int(rank)) for name, points, rank, reached_at in own}
+
+
+# The standings' generation: a token replaced after every transaction that changes the shared
+# aggregates ranks are counted from (a fold that folded something, a rebuild), so a rank kept
+# under it is the rank now. A person's own rows change at their award's commit, before the
+# fold: a kept rank also carries the (points, reached_at) it was counted for.
+STANDINGS_GENERATION_KEY = "standings:generation"
+
+
+def _new_generation() -> None:
+    from django.core.cache import cache
+
+    cache.set(STANDINGS_GENERATION_KEY, uuid.uuid4().hex[:12], None)
+
+
+def standings_moved() -> None:
+    """The shared aggregates change in the current transaction: a new generation at once and
+    again after it commits (a reader that counted before the commit kept its rank under a
+    generation nobody reads any more)."""
+    _new_generation()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_new_generation)
+
+
+def standings_generation(found: dict | None = None) -> str:
+    """The current generation (from ``found``, a ``get_many`` that read
+    ``STANDINGS_GENERATION_KEY``, when it holds one)."""
+    from django.core.cache import cache
+
+    generation = (found or {}).get(STANDINGS_GENERATION_KEY) or cache.get(STANDINGS_GENERATION_KEY)
+    if generation is None:
+        cache.add(STANDINGS_GENERATION_KEY, uuid.uuid4().hex[:12], None)
+        generation = cache.get(STANDINGS_GENERATION_KEY) or "down"
+    return generation
