@@ -8,8 +8,9 @@ while it holds sockets on that scope, so Redis carries one ping and one broadcas
 - ``leaderboard.dirty``: the worker that claims the ping (``broadcast.claim_broadcast``) waits
   the interval, builds each audience's head once and sends them to the scope's workers.
 - ``leaderboard.update``: each worker reads the tails of every socket it holds on the scope in
-  one batch (``payloads.viewer_tails``: a constant number of queries however many they are) and
-  hands each socket its frame in memory.
+  a few batches read side by side on its socket threads (``batches``; ``payloads.viewer_tails``:
+  a constant number of queries per batch however many sockets it has) and hands each socket its
+  frame in memory as soon as its batch is read.
 - **Newest wins.** A scope has at most one delivery running per worker. An update arriving
   meanwhile waits, and a newer one replaces it: a worker that falls behind skips straight to the
   newest complete frame instead of queueing every one (a delivery already handing out its frame
@@ -46,6 +47,8 @@ REJOIN_EVERY = 60.0
 LOG_EVERY = 60.0
 # Sockets handed their frame between two yields to the event loop during a delivery.
 YIELD_EVERY = 100
+# The fewest sockets a delivery's batch reads at once (``batches``).
+MIN_BATCH = 50
 
 _local: dict[int, dict[str, tuple[payloads.Watcher, Deliver | None]]] = {}
 _workers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Worker]" = (
@@ -228,32 +231,46 @@ class Worker:
                 watchers = local_watchers(scope)
                 if not watchers:
                     continue
-                try:
-                    tails = await socket_sync(build_tails)(scope, watchers)
-                except Exception:  # logged; the next update or a resync catches up
-                    logger.warning("A live board batch failed for %s.", scope, exc_info=True)
-                    continue
                 # Handed out whole even if a newer update came in meanwhile: stopping here
                 # would starve every socket while batches take longer than the interval.
-                for n, watcher in enumerate(watchers):
-                    deliver, tail = (
-                        _deliverer(watcher.channel_name),
-                        tails.get(watcher.channel_name),
-                    )
-                    if deliver is None or tail is None:
-                        continue  # gone, or connected after the batch (its snapshot is newer)
-                    try:
-                        await deliver(
-                            delivered, payloads.frame(message["heads"][watcher.audience], tail)
-                        )
-                    except Exception:  # that socket is closing; the others go on
-                        logger.debug("Frame not sent to %s.", watcher.channel_name, exc_info=True)
-                    if n % YIELD_EVERY == YIELD_EVERY - 1:
-                        await asyncio.sleep(0)
+                await asyncio.gather(
+                    *(self._deliver_part(scope, message, part) for part in batches(watchers))
+                )
         finally:
             # No await between the last look at ``latest`` and this: an update arriving after
             # it starts a delivery of its own.
             self.delivering.discard(scope)
+
+    async def _deliver_part(self, scope: str, message: dict, watchers: list) -> None:
+        """One batch of a delivery: its tails in one read (on a pool thread), then its frames.
+        The batches of a delivery run side by side, so the first frames go out while the last
+        batches are still being read."""
+        try:
+            tails = await socket_sync(build_tails)(scope, watchers)
+        except Exception:  # logged; the next update or a resync catches up
+            logger.warning("A live board batch failed for %s.", scope, exc_info=True)
+            return
+        version, heads = message["version"], message["heads"]
+        for n, watcher in enumerate(watchers):
+            deliver, tail = _deliverer(watcher.channel_name), tails.get(watcher.channel_name)
+            if deliver is None or tail is None:
+                continue  # gone, or connected after the batch (its snapshot is newer)
+            try:
+                await deliver(version, payloads.frame(heads[watcher.audience], tail))
+            except Exception:  # that socket is closing; the others go on
+                logger.debug("Frame not sent to %s.", watcher.channel_name, exc_info=True)
+            if n % YIELD_EVERY == YIELD_EVERY - 1:
+                await asyncio.sleep(0)
+
+
+def batches(watchers: list[payloads.Watcher]) -> list[list[payloads.Watcher]]:
+    """A delivery's sockets in at most ``LEADERBOARD_SOCKET_THREADS`` batches of at least
+    ``MIN_BATCH`` (so the queries per broadcast stay bounded whatever the number of sockets),
+    "near me" sockets last: theirs are the dearer reads, and the cheaper batches go out first."""
+    ordered = sorted(watchers, key=lambda w: w.near)
+    count = max(1, min(settings.LEADERBOARD_SOCKET_THREADS, len(ordered) // MIN_BATCH))
+    size = -(-len(ordered) // count)
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
 
 
 def worker() -> Worker:

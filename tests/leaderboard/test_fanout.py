@@ -164,3 +164,70 @@ def test_an_announcement_carries_when_its_window_began(monkeypatch):
     broadcast.announce(["window-test"])
     assert before <= sent[-1]["since"] <= time.time()
     broadcast.clear_pending("window-test")
+
+
+def test_a_delivery_reads_its_sockets_in_a_bounded_number_of_batches_near_me_last(settings):
+    settings.LEADERBOARD_SOCKET_THREADS = 4
+
+    def watchers(n, near_every=2):
+        return [
+            fanout.payloads.Watcher(f"c{i}", "all", i, near=i % near_every == 0) for i in range(n)
+        ]
+
+    assert fanout.batches(watchers(fanout.MIN_BATCH * 2 - 1)) == [
+        sorted(watchers(fanout.MIN_BATCH * 2 - 1), key=lambda w: w.near)
+    ]
+    many = fanout.batches(watchers(1000))
+    assert [len(b) for b in many] == [250, 250, 250, 250]  # never more than the threads
+    assert [w.channel_name for b in many for w in b] == [
+        w.channel_name for w in sorted(watchers(1000), key=lambda w: w.near)
+    ]  # every socket once, the cheaper plain ones first
+    assert not any(w.near for w in many[0]) and all(w.near for w in many[-1])
+    assert len(fanout.batches(watchers(130))) == 2
+
+
+async def test_each_batch_of_a_delivery_goes_out_as_soon_as_it_is_read(monkeypatch):
+    """Twelve sockets in three batches: the batches are read side by side, a batch's sockets get
+    their frames while a slower batch is still being read, and every socket gets exactly one
+    frame with its own rank."""
+    monkeypatch.setattr(fanout, "MIN_BATCH", 4)
+    users = [await make_user() for _ in range(12)]
+    for i, user in enumerate(users):
+        await award(user, i + 1, "seed")
+    tails = consumers._build_tails
+    read, slow_started, release = [], threading.Event(), threading.Event()
+
+    def batches_read(scope, watchers):
+        read.append(len(watchers))
+        if any(w.near for w in watchers):  # the near-me batch, last: held until released
+            slow_started.set()
+            release.wait(timeout=10)
+        return tails(scope, watchers)
+
+    monkeypatch.setattr(consumers, "_build_tails", batches_read)
+    sockets = []
+    try:
+        for i, user in enumerate(users):
+            path = "/ws/leaderboard/all/?view=near" if i < 4 else "/ws/leaderboard/all/"
+            sockets.append((await connected_socket(user, path))[0])
+        read.clear()
+        earner = await make_user()
+        await award(earner, 100, "big")
+        await database_sync_to_async(slow_started.wait)(10)
+        # The plain sockets' frames arrive while the near-me batch is still being read.
+        plain = [await s.receive_json_from(timeout=5) for s in sockets[4:]]
+        assert [place(f)["rank"] for f in plain] == list(range(9, 1, -1))
+        for s in sockets[:4]:
+            assert await s.receive_nothing(timeout=0.1)
+        release.set()
+        near = [await s.receive_json_from(timeout=5) for s in sockets[:4]]
+        assert [place(f)["rank"] for f in near] == [13, 12, 11, 10]
+        assert all(f["near"] for f in near)
+        assert {f["version"] for f in plain + near} == {plain[0]["version"]}
+        assert sorted(read) == [4, 4, 4]  # three batches, one read each
+        for s in sockets:
+            assert await s.receive_nothing(timeout=0.2)  # one frame each
+    finally:
+        release.set()
+        for s in sockets:
+            await s.disconnect()
