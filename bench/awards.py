@@ -30,10 +30,12 @@ check of ``make bench-scale`` (exactly once, no delta left, every aggregate equa
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,6 +131,166 @@ class BacklogSampler:
         )
 
 
+class CpuAccount:
+    """CPU seconds by component while the writers run (``--cpu``), from counters that survive
+    the fork and ``/proc``:
+
+    - the writer processes as a whole (user + sys, ``RUSAGE_CHILDREN`` once they are reaped),
+      and within them, per thread (``time.thread_time``, summed in shared memory): the awarding
+      call (``points_award``, its on-commit hand-off included), the settler's fold +
+      announcement rounds, its badge rounds; the rest is the harness (each writer loads the
+      user before its call) and the interpreter;
+    - this database's PostgreSQL backends (``/proc/<pid>/stat`` of every process titled with
+      the database's name, sampled every 0.1 s; the last sample of each counts);
+    - for context, shared with everyone on the machine: PostgreSQL's auxiliary processes,
+      redis-server, and the whole machine (``/proc/stat``).
+    """
+
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, database: str):
+        import multiprocessing
+
+        self.database = f" {database} "
+        # award, awards counted, standings rounds, badge rounds (seconds, summed by every thread)
+        self.shared = multiprocessing.get_context("fork").Array("d", 4)
+        self.backends: dict[int, float] = {}
+        self.baseline: dict[int, float] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+
+    @staticmethod
+    def _stat_cpu(pid) -> float | None:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return (int(fields[11]) + int(fields[12])) / CpuAccount.TICK
+
+    def _titled(
+        self, needle: str, prefix: str = "postgres: ", exclude: str = ""
+    ) -> dict[int, float]:
+        found = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    title = f.read().decode(errors="replace")
+            except OSError:
+                continue
+            if title.startswith(prefix) and needle in title and not (exclude and exclude in title):
+                cpu = self._stat_cpu(entry)
+                if cpu is not None:
+                    found[int(entry)] = cpu
+        return found
+
+    @staticmethod
+    def _machine() -> float:
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:]]
+        busy = sum(fields) - fields[3] - fields[4]  # less idle and iowait
+        return busy / CpuAccount.TICK
+
+    def _shared_aux(self) -> tuple[float, float]:
+        # checkpointer, walwriter, background writer, ...: titles that name no client address
+        aux = self._titled(": ", exclude="(")
+        redis = self._titled("", prefix="redis-server")
+        return sum(aux.values()), sum(redis.values())
+
+    def sample(self) -> None:
+        while not self.done.wait(0.1):
+            self.snapshot()
+
+    def snapshot(self) -> None:
+        self.backends.update(self._titled(self.database))
+
+    def counted(self, real, slot: int, calls: int | None = None):
+        shared = self.shared
+
+        def run(*args, **kwargs):
+            started = time.thread_time()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                spent = time.thread_time() - started
+                with shared.get_lock():
+                    shared[slot] += spent
+                    if calls is not None:
+                        shared[calls] += 1
+
+        return run
+
+    def __enter__(self):
+        from leaderboard import services
+        from leaderboard.services import settle
+
+        self.patched = [
+            (services, "points_award", services.points_award),
+            (settle, "standings_settle", settle.standings_settle),
+            (settle, "badges_settle", settle.badges_settle),
+        ]
+        services.points_award = self.counted(services.points_award, 0, calls=1)
+        settle.standings_settle = self.counted(settle.standings_settle, 2)
+        settle.badges_settle = self.counted(settle.badges_settle, 3)
+        self.baseline = self._titled(self.database)
+        self.children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.me = time.process_time()
+        self.aux, self.redis = self._shared_aux()
+        self.machine = self._machine()
+        self.wall = time.perf_counter()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join()
+        self.backends.update(self._titled(self.database))
+        for module, name, real in self.patched:
+            setattr(module, name, real)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        aux, redis = self._shared_aux()
+        self.result = {
+            "wall": time.perf_counter() - self.wall,
+            "writers": children.ru_utime
+            + children.ru_stime
+            - self.children.ru_utime
+            - self.children.ru_stime,
+            "parent": time.process_time() - self.me,
+            "award": self.shared[0],
+            "awards": int(self.shared[1]),
+            "standings": self.shared[2],
+            "badges": self.shared[3],
+            "postgres": sum(
+                cpu - self.baseline.get(pid, 0.0) for pid, cpu in self.backends.items()
+            ),
+            "pg_aux": aux - self.aux,
+            "redis": redis - self.redis,
+            "machine": self._machine() - self.machine,
+        }
+
+    def report(self) -> str:
+        r = self.result
+        n = max(1, r["awards"])
+
+        def ms(seconds: float) -> str:
+            return f"{1000 * seconds / n:.2f}"
+
+        rest = r["writers"] - r["award"] - r["standings"] - r["badges"]
+        mine = r["writers"] + r["parent"] + r["postgres"]
+        return (
+            f"CPU ms per award ({r['awards']} awarding calls, {r['wall']:.1f} s): "
+            f"total {ms(mine)} = writer processes {ms(r['writers'])} [award call {ms(r['award'])}"
+            f", fold+announce rounds {ms(r['standings'])}, badge rounds {ms(r['badges'])}, "
+            f"harness and rest {ms(rest)}] + this database's PostgreSQL backends "
+            f"{ms(r['postgres'])} + this process (fold of what was left) {ms(r['parent'])}; "
+            f"shared with others: PostgreSQL auxiliary {ms(r['pg_aux'])}, redis-server "
+            f"{ms(r['redis'])}; machine busy {r['machine'] / r['wall']:.2f} of "
+            f"{os.cpu_count()} CPUs"
+        )
+
+
 def settle_left(connection) -> str:
     """Fold what the writer processes left when they ended; how much and how long it took."""
     from leaderboard.aggregates import aggregates_fold
@@ -140,6 +302,33 @@ def settle_left(connection) -> str:
     return f"left when the writers ended: {deltas} deltas, {checks} badge checks ({took:.1f} s)"
 
 
+def writers_phase(args, user_ids, database: str, rate: float | None) -> tuple[dict, str]:
+    """One writers phase (closed loop, or open at ``rate``) and what the follow-up left: with
+    ``--cpu`` the CPU per award by component (the fold of what was left included), else the
+    backlog sampled while they ran."""
+    from django.db import connection
+
+    from bench import scale_django as sd
+
+    run = partial(
+        sd.concurrent_writers,
+        writers=args.writers,
+        processes=args.processes,
+        seconds=args.seconds,
+        user_ids=user_ids,
+        rate=rate,
+    )
+    if args.cpu:
+        with CpuAccount(database) as account:
+            many = run()
+            left = settle_left(connection)
+            account.snapshot()
+        return many, f"{left}\n    {account.report()}"
+    with BacklogSampler() as sampler:
+        many = run()
+    return many, f"{sampler.report()}; {settle_left(connection)}"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--single", type=int, default=200)
@@ -149,6 +338,11 @@ def main(argv=None) -> int:
     parser.add_argument("--rate", type=float, default=300, help="open loop: awards/s offered")
     parser.add_argument("--check", action="store_true", help="exactly once + equal to rebuild")
     parser.add_argument("--no-vacuum", action="store_true", help="skip the VACUUM before")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="CPU seconds per award by component for each writers phase (no backlog sampling)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
@@ -199,14 +393,9 @@ def main(argv=None) -> int:
             )
         for sql in one["sample_sql"]:
             print(f"    {sql[:160].replace(chr(10), ' ')}")
+    database = connection.settings_dict["NAME"]
     if args.writers:
-        with BacklogSampler() as sampler:
-            many = sd.concurrent_writers(
-                writers=args.writers,
-                processes=args.processes,
-                seconds=args.seconds,
-                user_ids=user_ids,
-            )
+        many, follow = writers_phase(args, user_ids, database, rate=None)
         med, p95 = sd.med_p95(many["ms"])
         print(
             f"writers: {args.writers} in {args.processes} processes for {args.seconds:g} s: "
@@ -215,16 +404,9 @@ def main(argv=None) -> int:
             f"errors {many['errors']} {many['error_kinds']}",
             flush=True,
         )
-        print(f"    {sampler.report()}; {settle_left(connection)}", flush=True)
+        print(f"    {follow}", flush=True)
     if args.writers and args.rate:
-        with BacklogSampler() as sampler:
-            many = sd.concurrent_writers(
-                writers=args.writers,
-                processes=args.processes,
-                seconds=args.seconds,
-                user_ids=user_ids,
-                rate=args.rate,
-            )
+        many, follow = writers_phase(args, user_ids, database, rate=args.rate)
         med, p95 = sd.med_p95(many["ms"])
         print(
             f"open loop: {args.writers} writers offering {args.rate:g} awards/s for "
@@ -234,7 +416,7 @@ def main(argv=None) -> int:
             f"{many['error_kinds']}",
             flush=True,
         )
-        print(f"    {sampler.report()}; {settle_left(connection)}", flush=True)
+        print(f"    {follow}", flush=True)
     if args.check:
         result = sd.consistency()
         print(f"check: {result}", flush=True)
