@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, Sum, When
+from django.db.models.functions import TruncDate
 from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from leaderboard import scopes
 from leaderboard.aggregates import prepared_cursor
 from leaderboard.kinds import FIRST_FINDER_KIND
 from leaderboard.models import Badge, BadgeAward, BadgeCheck, PointsAward, Standing
-from notifications.services import notification_send
+from notifications.services import notification_send, notifications_send_many
 
 # People whose badge checks one drain round claims (a few reads per batch, whatever its size).
 CHECK_BATCH = 200
@@ -33,13 +34,19 @@ def longest_streak(user: User) -> int:
 
 
 def _streaks(user_ids) -> dict[int, int]:
-    """``longest_streak`` of several people in one query."""
+    """``longest_streak`` of several people in one query (the distinct days, by the database)."""
+    if not user_ids:
+        return {}
     since = timezone.now() - timedelta(days=366)
-    days: dict[int, set] = defaultdict(set)
-    for user_id, at in PointsAward.objects.filter(
-        user_id__in=user_ids, amount__gt=0, created_at__gte=since
-    ).values_list("user_id", "created_at"):
-        days[user_id].add(timezone.localtime(at).date())
+    days: dict[int, list] = defaultdict(list)
+    for user_id, day in (
+        PointsAward.objects.filter(user_id__in=user_ids, amount__gt=0, created_at__gte=since)
+        .annotate(day=TruncDate("created_at"))  # the current time zone's day, as localtime()
+        .order_by()
+        .values_list("user_id", "day")
+        .distinct()
+    ):
+        days[user_id].append(day)
     out = {}
     for user_id, dates in days.items():
         best = run = 0
@@ -56,36 +63,45 @@ def _judges(wanting: dict[int, list[Badge]]):
     """A test of "does person ``u`` meet this badge's criteria now" for the people of
     ``wanting`` and the badges each of them does not hold yet.
 
-    Reads what the candidates need at once, for all the people together: points per scope
-    (one query), net count per award kind (one query; a revocation is a negative row of the
-    same kind and cancels one award) and, only when a streak badge is among them, streaks.
+    Reads what the candidates need at once, for all the people together, and only for the
+    people wanting a badge of that criteria: points per scope (one query), net count of the
+    kinds wanted badges count (one query; a revocation is a negative row of the same kind and
+    cancels one award) and, only when a streak badge is among them, streaks.
     """
+    # Who wants a badge of each criteria: each read is for them (and what they want) only.
+    needs: dict[str, set[int]] = defaultdict(set)
+    for user_id, badges in wanting.items():
+        for badge in badges:
+            needs[badge.criteria].add(user_id)
     candidates = [badge for badges in wanting.values() for badge in badges]
-    criteria = {badge.criteria for badge in candidates}
-    ids = list(wanting)
     points: dict[tuple[int, str], int] = {}
-    if criteria & {Badge.POINTS_TOTAL, Badge.SKILL_POINTS}:
+    if ids := needs[Badge.POINTS_TOTAL] | needs[Badge.SKILL_POINTS]:
         wanted = {scopes.ALL} | {
             f"skill-{b.skill}" for b in candidates if b.criteria == Badge.SKILL_POINTS
         }
         points = {
             (user_id, scope): value
             for user_id, scope, value in Standing.objects.filter(
-                user_id__in=ids, scope__in=wanted
+                user_id__in=sorted(ids), scope__in=wanted
             ).values_list("user_id", "scope", "points")
         }
     kinds: dict[tuple[int, str], int] = {}
-    if criteria & {Badge.KIND_COUNT, Badge.FIRST_BLIND_SPOT}:
+    if ids := needs[Badge.KIND_COUNT] | needs[Badge.FIRST_BLIND_SPOT]:
+        counted = {b.kind for b in candidates if b.criteria == Badge.KIND_COUNT}
+        if needs[Badge.FIRST_BLIND_SPOT]:
+            counted.add(FIRST_FINDER_KIND)
         net = Case(When(amount__gt=0, then=1), When(amount__lt=0, then=-1), default=0)
         kinds = {
             (user_id, kind): n
-            for user_id, kind, n in PointsAward.objects.filter(user_id__in=ids)
+            for user_id, kind, n in PointsAward.objects.filter(
+                user_id__in=sorted(ids), kind__in=sorted(counted)
+            )
             .order_by()
             .values("user_id", "kind")
             .annotate(n=Sum(net))
             .values_list("user_id", "kind", "n")
         }
-    streaks = _streaks(ids) if Badge.STREAK in criteria else {}
+    streaks = _streaks(sorted(needs[Badge.STREAK]))
     rules = {
         Badge.POINTS_TOTAL: lambda u, b: points.get((u, scopes.ALL), 0) >= b.threshold,
         Badge.SKILL_POINTS: lambda u, b: points.get((u, f"skill-{b.skill}"), 0) >= b.threshold,
@@ -102,13 +118,19 @@ def badge_criteria_met(badge: Badge, user: User) -> bool:
     return _judges({user.pk: [badge]})(user.pk, badge)
 
 
-def _notify(badge: Badge, user: User) -> None:
-    notification_send(
-        user=user,
-        kind="badge",
-        message=f"You earned the “{badge.name}” badge.",
-        url=reverse("leaderboard:person", args=[user.pk]),
+def _notice(badge: Badge, user: User) -> tuple[User, str, str, str]:
+    """The notification of ``user`` earning ``badge``: (user, kind, message, url)."""
+    return (
+        user,
+        "badge",
+        f"You earned the “{badge.name}” badge.",
+        reverse("leaderboard:person", args=[user.pk]),
     )
+
+
+def _notify(badge: Badge, user: User) -> None:
+    user, kind, message, url = _notice(badge, user)
+    notification_send(user=user, kind=kind, message=message, url=url)
 
 
 def badge_grant(*, badge: Badge, user: User) -> BadgeAward | None:
@@ -156,9 +178,41 @@ def _grant_many(due: list[tuple[int, Badge]], users: dict[int, User]) -> list[Ba
             post_save.send(
                 sender=BadgeAward, instance=row, created=True, raw=False, using=connection.alias
             )
-            _notify(row.badge, row.user)
             granted.append(row)
+        # Their notifications in one go (badge_grant's one by one: a statement, two cache
+        # writes and an e-mail task each).
+        notifications_send_many(_notice(row.badge, row.user) for row in granted)
     return granted
+
+
+def badges_due(user_ids) -> list[tuple[int, Badge]]:
+    """The (person, badge) pairs of these people that meet an active badge's criteria now and
+    are not held yet, in (person, badge) order (week placement is judged at freeze): a few
+    queries however many badges and people."""
+    ids = sorted({int(pk) for pk in user_ids})
+    if not ids:
+        return []
+    badges = list(
+        Badge.objects.filter(is_active=True).exclude(criteria=Badge.WEEK_PLACEMENT).order_by("pk")
+    )
+    if not badges:
+        return []
+    # Everything these people hold (a few rows each), along their index whatever the
+    # statistics say about the badges.
+    held = set(BadgeAward.objects.filter(user_id__in=ids).values_list("user_id", "badge_id"))
+    wanting = {
+        user_id: [badge for badge in badges if (user_id, badge.pk) not in held] for user_id in ids
+    }
+    wanting = {user_id: badges for user_id, badges in wanting.items() if badges}
+    if not wanting:
+        return []
+    meets = _judges(wanting)
+    return [
+        (user_id, badge)
+        for user_id, badges in wanting.items()
+        for badge in badges
+        if meets(user_id, badge)
+    ]
 
 
 def badges_evaluate_many(user_ids, *, users: dict[int, User] | None = None) -> list[BadgeAward]:
@@ -168,28 +222,7 @@ def badges_evaluate_many(user_ids, *, users: dict[int, User] | None = None) -> l
     drain (:func:`badges_drain`): a few queries per batch of people however many badges and
     people there are, plus the grants themselves.
     """
-    ids = sorted({int(pk) for pk in user_ids})
-    if not ids:
-        return []
-    badges = list(
-        Badge.objects.filter(is_active=True).exclude(criteria=Badge.WEEK_PLACEMENT).order_by("pk")
-    )
-    if not badges:
-        return []
-    held = set(
-        BadgeAward.objects.filter(user_id__in=ids, badge__in=badges).values_list(
-            "user_id", "badge_id"
-        )
-    )
-    wanting = {
-        user_id: [badge for badge in badges if (user_id, badge.pk) not in held] for user_id in ids
-    }
-    wanting = {user_id: badges for user_id, badges in wanting.items() if badges}
-    if not wanting:
-        return []
-    meets = _judges(wanting)
-    due = [(user_id, badge) for user_id, badges in wanting.items() for badge in badges]
-    due = [(user_id, badge) for user_id, badge in due if meets(user_id, badge)]
+    due = badges_due(user_ids)
     if not due:
         return []
     users = dict(users or {})

@@ -2,7 +2,9 @@
 
 When a ``Notification`` is created, :func:`notification_created` (connected in apps.py) queues
 :func:`notification_email_task` after commit; the task sends the e-mail only if the person opted
-into that kind. Bulk-created notifications fire no signal: their sender queues the task itself.
+into that kind. Bulk-created notifications fire no signal: their sender queues the task itself
+(``notifications_send_many`` through :func:`emails_queue`, which queues only for the recipients
+who opted in).
 """
 
 import logging
@@ -32,6 +34,32 @@ def notification_created(sender, instance, created, **kwargs) -> None:
     if created and instance.kind in EMAIL_PREFERENCE:
         notification_id = instance.pk
         transaction.on_commit(lambda: _enqueue(notification_id))
+
+
+def emails_queue(notifications) -> None:
+    """After commit, queue the e-mail of those of ``notifications`` (created in bulk) whose
+    recipient opted into their kind: one read of the opt-ins, a task only where one may send
+    (it checks the opt-in again when it runs)."""
+    wanted = [n for n in notifications if n.kind in EMAIL_PREFERENCE and n.pk is not None]
+    if wanted:
+        transaction.on_commit(lambda: _enqueue_opted_in(wanted))
+
+
+def _enqueue_opted_in(notifications) -> None:
+    try:
+        opted = {
+            (user_id, field)
+            for field in {EMAIL_PREFERENCE[n.kind] for n in notifications}
+            for user_id in NotificationPreference.objects.filter(
+                user_id__in={n.user_id for n in notifications}, **{field: True}
+            ).values_list("user_id", flat=True)
+        }
+    except Exception:  # the in-app notifications stand even if e-mail cannot be queued
+        logger.exception("Could not read e-mail choices for %s notifications", len(notifications))
+        return
+    for notification in notifications:
+        if (notification.user_id, EMAIL_PREFERENCE[notification.kind]) in opted:
+            _enqueue(notification.pk)
 
 
 def _enqueue(notification_id: int) -> None:

@@ -54,6 +54,27 @@ def notification_send_bulk(*, user_ids, kind: str, message: str, url: str) -> li
     return created
 
 
+def notifications_send_many(items) -> list[Notification]:
+    """Several notifications at once (``items``: (user, kind, message, url) each), as
+    ``notification_send`` would write them one by one: one INSERT, one new header version for
+    all their people, and the e-mail queued after commit (one read of the opt-ins, a task only
+    for a recipient who opted into the kind; the task checks again when it runs). For a batch of
+    badge grants, where sending them one by one cost a statement, two cache writes and an e-mail
+    task each, mostly for people who never opted in."""
+    from notifications.email import emails_queue
+
+    rows = [
+        Notification(user=user, kind=kind, message=message[:MESSAGE_MAX], url=url[:URL_MAX])
+        for user, kind, message, url in items
+    ]
+    if not rows:
+        return []
+    created = Notification.objects.bulk_create(rows)
+    person_changed(row.user_id for row in created)
+    emails_queue(created)
+    return created
+
+
 def notifications_mark_read(*, user: User) -> int:
     """Mark all of ``user``'s notifications read; returns how many were unread."""
     marked = Notification.objects.filter(user=user, read_at__isnull=True).update(
