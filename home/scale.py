@@ -7,8 +7,13 @@ awards take a few minutes, not hours. The aggregates are then built by
 
 It lives in ``home`` because it writes challenge weeks (``challenges``) and the ledger
 (``leaderboard``), and only ``home`` may import both. The ledger is written directly, not through
-``points_award``: these awards earn no badges and send no announcements, and they are all marked
-by a ``scale:`` source key so :func:`scale_reset` can take them out again.
+``points_award``: they send no announcements, and they are all marked by a ``scale:`` source key
+so :func:`scale_reset` can take them out again. The badges this ledger earns by the site's own
+rules (``leaderboard.badges.badges_due``) are then granted (:func:`scale_badges`), as a company's
+employees with points would already hold them: without it nearly every benchmark award would be
+some seeded person's first badge grant, which a real site sees once per person, not per award.
+Those grants send no notification (earned before the benchmark's time); week placement badges,
+judged when a week is frozen, are not granted.
 """
 
 import random
@@ -22,8 +27,9 @@ from django.utils import timezone
 
 from accounts.models import Membership, Team, User
 from challenges.models import ChallengeWeek
+from leaderboard.badges import badges_due
 from leaderboard.demo import SKILLS
-from leaderboard.models import PointsAward, ScopeSettings
+from leaderboard.models import BadgeAward, PointsAward, ScopeSettings
 from leaderboard.services import standings_rebuild, week_configure
 
 DOMAIN = "scale.example"
@@ -43,6 +49,8 @@ KINDS = {
     "kudos.received": (2, 1, 5, False),
     "manual": (1, -20, 50, False),
 }
+# People whose badges one batch of :func:`scale_badges` judges.
+BADGE_BATCH = 2000
 FIRST_NAMES = ["Ada", "Ben", "Chloe", "Dev", "Elif", "Femi", "Gus", "Hana", "Ivo", "Jia", "Kai"]
 
 
@@ -208,16 +216,39 @@ def scale_seed(
     standings_rebuild()
     timings["standings_rebuild"] = time.perf_counter() - started
     started = time.perf_counter()
+    scale_badges()
+    timings["badges"] = time.perf_counter() - started
+    started = time.perf_counter()
     _analyze(vacuum=True)
     timings["vacuum analyze"] = time.perf_counter() - started
     return timings
+
+
+def scale_badges() -> int:
+    """Grant every seeded person the active badges their ledger and standings earn now and they
+    do not hold (``badges_due``: the rules each award's badge check applies), in batches; how
+    many were granted. No notification and no ``post_save`` (nothing new happened: the seeded
+    history earned them before the benchmark). Runs again safely (held badges are skipped)."""
+    seeded = User.objects.filter(email__endswith=f"@{DOMAIN}")
+    ids = list(seeded.order_by("pk").values_list("pk", flat=True))
+    now = timezone.now()
+    granted = 0
+    for start in range(0, len(ids), BADGE_BATCH):
+        rows = [
+            BadgeAward(badge=badge, user_id=user_id, awarded_at=now)
+            for user_id, badge in badges_due(ids[start : start + BADGE_BATCH])
+        ]
+        BadgeAward.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        granted += len(rows)
+    return granted
 
 
 def _analyze(*, vacuum: bool) -> None:
     """Fresh planner statistics (and, on PostgreSQL, a visibility map for index-only scans)."""
     tables = ["accounts_user", "accounts_membership"]
     tables += [
-        f"leaderboard_{t}" for t in ("pointsaward", "standing", "teamstanding", "scorebucket")
+        f"leaderboard_{t}"
+        for t in ("pointsaward", "standing", "teamstanding", "scorebucket", "badgeaward")
     ]
     # VACUUM cannot run inside a transaction (a test, or a caller's atomic block).
     command = "VACUUM ANALYZE" if vacuum and not connection.in_atomic_block else "ANALYZE"

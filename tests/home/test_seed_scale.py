@@ -108,3 +108,37 @@ def test_seeded_users_sign_in_and_a_second_seed_needs_reset(client, settings):
     assert PointsAward.objects.filter(source_key__startswith="scale:").count() == 60
     assert ChallengeWeek.objects.filter(title__startswith="Scale week").count() == 2
     assert _snapshot()[0] == _expected_from_the_ledger()[0]
+
+
+def test_seeded_people_hold_the_badges_their_ledger_earns_without_notifications(settings):
+    """An award in a benchmark is not some seeded person's first badge grant: the seed grants
+    what the seeded ledger earns by the site's rules (and tells nobody: nothing new happened)."""
+    from leaderboard.badges import badges_due
+    from leaderboard.models import Badge, BadgeAward
+    from notifications.models import Notification
+    from tests.leaderboard.factories import BadgeFactory
+
+    settings.DEBUG = True
+    first = BadgeFactory(slug="first", criteria=Badge.POINTS_TOTAL, threshold=1)
+    many = BadgeFactory(slug="many", criteria=Badge.POINTS_TOTAL, threshold=400)
+    flags = BadgeFactory(
+        slug="flags", criteria=Badge.KIND_COUNT, kind="challenge.flags", threshold=10
+    )
+    BadgeFactory(slug="roll", criteria=Badge.STREAK, threshold=2)
+    _seed()
+    people = User.objects.filter(email__endswith="@scale.example")
+    seeded = list(people.values_list("pk", flat=True))
+    assert badges_due(seeded) == []
+    held = BadgeAward.objects.filter(user_id__in=seeded)
+    with_points = Standing.objects.filter(scope="all", user_id__in=seeded, points__gte=1)
+    assert held.filter(badge=first).count() == with_points.count() > 0
+    assert 0 < held.filter(badge=many).count() < with_points.count()
+    assert held.filter(badge=flags).exists()
+    assert not Notification.objects.exists()
+
+    # A database seeded before seeds granted badges gets them with --badges-only.
+    granted = held.count()
+    held.delete()
+    call_command("seed_scale", badges_only=True, stdout=io.StringIO())
+    assert BadgeAward.objects.filter(user_id__in=seeded).count() == granted
+    assert badges_due(seeded) == []

@@ -9,8 +9,11 @@ from home import scale
 class Command(BaseCommand):
     help = (
         "Bulk-create users with one known password, teams, challenge weeks and a long-tailed "
-        "points ledger, then rebuild the standings. Refused when DEBUG is off, and on a "
-        "database that already holds seeded-scale rows unless --reset."
+        "points ledger, then rebuild the standings and grant the badges that ledger earns by "
+        "the site's rules (no notifications; week placement badges are not judged), as "
+        "employees with points would hold them. Refused when DEBUG is off, and on a database "
+        "that already holds seeded-scale rows unless --reset (or --badges-only: only grant the "
+        "badges an earlier seed's ledger earns, for a database seeded before seeds granted them)."
     )
 
     def add_arguments(self, parser):
@@ -21,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="Random seed (same data again).")
         parser.add_argument(
             "--reset", action="store_true", help="Remove earlier seeded-scale rows first."
+        )
+        parser.add_argument(
+            "--badges-only",
+            action="store_true",
+            help="Only grant the badges the seeded ledger earns and its people do not hold.",
         )
         parser.add_argument(
             "--force",
@@ -34,6 +42,10 @@ class Command(BaseCommand):
                 "seed_scale creates users with a known password, so it refuses to run when "
                 "DEBUG is off. Use --force only on a test, staging or benchmark site."
             )
+        if options["badges_only"]:
+            granted = scale.scale_badges()
+            self.stdout.write(self.style.SUCCESS(f"Granted {granted} badges to seeded people."))
+            return
         if options["reset"] and scale.scale_present():
             removed = scale.scale_reset()
             self.stdout.write(f"Removed the earlier seeded-scale data ({removed} awards).")
