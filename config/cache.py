@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.utils.functional import cached_property
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -127,6 +128,16 @@ class ReusingRedisCacheClient(RedisCacheClient):
         super().__init__(*args, **kwargs)
         self._clients = {}
 
+    def _get_connection_pool(self, write):
+        # As Django's, but threads racing for the first pool all get the same one.
+        index = self._get_connection_pool_index(write)
+        pool = self._pools.get(index)
+        if pool is None:
+            pool = self._pools.setdefault(
+                index, self._pool_class.from_url(self._servers[index], **self._pool_options)
+            )
+        return pool
+
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
         client = self._clients.get(id(pool))
@@ -135,15 +146,33 @@ class ReusingRedisCacheClient(RedisCacheClient):
         return client
 
 
+# One client (its connection pools and ``redis.Redis`` objects) per process for each location and
+# options, shared by every ``ResilientRedisCache`` made with them (see ``ResilientRedisCache``).
+_clients: dict[tuple, "ReusingRedisCacheClient"] = {}
+_clients_lock = threading.Lock()
+
+
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache that answers as a miss instead of raising when Redis is unreachable.
 
     Extra ``OPTIONS`` (the rest go to redis-py's connection pool): ``FAILURE_PAUSE`` (seconds
     Redis is skipped after a failure, default 5) and ``LOG_INTERVAL`` (default 60).
+
+    Django keeps cache objects per context (``caches`` is an ``asgiref`` Local), and under ASGI
+    every request runs in a context of its own: each request built a new backend, hence a new
+    connection pool, and opened a new TCP connection to Redis (with its HELLO and CLIENT SETINFO
+    round trips) for its first cache call. The client, which holds the pools, is therefore kept
+    per process for a given location and options: every request's backend uses the same pooled
+    connections. A pool is safe to share between threads, and redis-py makes a fresh one in a
+    forked child.
     """
 
     def __init__(self, server, params):
         options = dict(params.get("OPTIONS") or {})
+        # What the shared client is known by: the settings as written (before the retry objects
+        # below, new on each call). An option whose repr names an object's address makes a key
+        # of its own, so the worst case is a client per backend, as before.
+        self._client_key = (repr(server), repr(sorted(options.items())))
         pause = float(options.pop("FAILURE_PAUSE", 5))
         log_interval = float(options.pop("LOG_INTERVAL", 60))
         # A pooled connection that died with the old server fails once; retry on a new one at
@@ -155,6 +184,18 @@ class ResilientRedisCache(RedisCache):
         self._class = ReusingRedisCacheClient
         location = ",".join(_without_password(url) for url in self._servers)
         self.breaker = breaker_for(location, pause=pause, log_interval=log_interval)
+
+    @cached_property
+    def _cache(self):
+        client = _clients.get(self._client_key)
+        if client is None:
+            with _clients_lock:
+                client = _clients.get(self._client_key)
+                if client is None:
+                    client = _clients[self._client_key] = self._class(
+                        self._servers, **self._options
+                    )
+        return client
 
     def _call(self, default, method, *args, stale=()):
         if not self.breaker.allows():
