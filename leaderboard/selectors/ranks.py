@@ -195,28 +195,34 @@ def _neighbour_reads(board, *, points: int, reached_at, user_id: int, reach: int
 # ``_neighbour_reads``, correlated to each watcher by LATERAL, so the statement and its plan are
 # the same size for 1 watcher or 500 (a UNION of four reads per watcher took ~1 s to build and
 # plan for 250 "near me" sockets).
-_NEAR_LATERAL = """
-SELECT n.id FROM leaderboard_standing AS w CROSS JOIN LATERAL (
-    (SELECT s.id FROM leaderboard_standing AS s
+_NEAR_TEMPLATE = """
+SELECT {out} FROM leaderboard_standing AS w CROSS JOIN LATERAL (
+    (SELECT {cols} FROM leaderboard_standing AS s
      WHERE s.scope = w.scope AND s.points = w.points AND s.reached_at <= w.reached_at
        AND NOT (s.reached_at = w.reached_at AND s.user_id >= w.user_id)
      ORDER BY s.reached_at DESC, s.user_id DESC LIMIT %s)
     UNION ALL
-    (SELECT s.id FROM leaderboard_standing AS s
+    (SELECT {cols} FROM leaderboard_standing AS s
      WHERE s.scope = w.scope AND s.points > w.points
      ORDER BY s.points, s.reached_at DESC, s.user_id DESC LIMIT %s)
     UNION ALL
-    (SELECT s.id FROM leaderboard_standing AS s
+    (SELECT {cols} FROM leaderboard_standing AS s
      WHERE s.scope = w.scope AND s.points = w.points AND s.reached_at >= w.reached_at
        AND NOT (s.reached_at = w.reached_at AND s.user_id <= w.user_id)
      ORDER BY s.reached_at, s.user_id LIMIT %s)
     UNION ALL
-    (SELECT s.id FROM leaderboard_standing AS s
+    (SELECT {cols} FROM leaderboard_standing AS s
      WHERE s.scope = w.scope AND s.points < w.points
      ORDER BY s.points DESC, s.reached_at, s.user_id LIMIT %s)
 ) AS n
 WHERE w.scope = %s AND w.user_id = ANY(%s)
 """
+_NEAR_LATERAL = _NEAR_TEMPLATE.format(out="n.id", cols="s.id")
+# The same reads returning the rows' ranking columns, all in the rank index: index-only scans,
+# no second visit by primary key (the live batch, ``payloads._near``).
+_NEAR_LATERAL_ROWS = _NEAR_TEMPLATE.format(
+    out="n.user_id, n.points, n.reached_at", cols="s.user_id, s.points, s.reached_at"
+)
 
 
 def _near_union(board, user_ids, reach: int) -> RawSQL:
