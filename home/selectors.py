@@ -12,7 +12,7 @@ from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
 from challenges.models import (
@@ -171,12 +171,14 @@ def week_taking_part(user: User):
 
 
 # The dashboard's panels that are slow to read (a dozen aggregates over challenges, mentoring
-# and assignments) are kept per person. Their key carries the person's version (replaced by
-# every notification written or read and by changes to their user row or roles: badges, kudos,
-# reviews and assignments notify), their newest ledger row (every award and revocation is a new
-# row: points, skills, signals that score) and the page-tree version (challenges published or
-# withdrawn). What changes without any of those (a week starting, a rule in a guidance pack)
-# shows within DASHBOARD_TTL. Ranks move when anyone scores, so standings are read every time.
+# and assignments) are kept per person, with what they were drawn under: the person's version
+# (replaced by every notification written or read and by changes to their user row or roles:
+# badges, kudos, reviews and assignments notify), their newest ledger row (every award and
+# revocation is a new row: points, skills, signals that score) and the page-tree version
+# (challenges published or withdrawn). What changes without any of those (a week starting, a
+# rule in a guidance pack) shows within DASHBOARD_TTL. Ranks move when anyone scores: the page
+# keeps them per person under the standings' generation, which every fold replaces
+# (``_ranked``).
 DASHBOARD_TTL = 60
 
 
@@ -185,32 +187,46 @@ def dashboard_context(user: User, *, request=None) -> dict:
     ``request`` that ``user`` is the viewer of (the page), the cached panels are their rendered
     HTML (``html``), read with the skills, the levels and the spotlight in one round trip under
     the person version their request started with; without (the API), the panels' data."""
-    from accounts.person_cache import person_cached, person_key, person_version
+    from accounts.person_cache import person_cached, person_version, prefetched_many
     from home.page_cache import pages_version
-    from leaderboard.selectors.ranks import standings_and_recent
+    from leaderboard.selectors.ranks import own_standings_and_recent, standings_and_recent
     from leaderboard.selectors.recognition import LEVELS_CACHE_KEY, level_progress_in
-    from leaderboard.spotlight import spotlight_key
 
-    # Every figure from the standings (all time, this month, the running weeks, skills) and the
-    # newest ledger rows in one statement: ranks move when anyone scores, so read every time.
     month = scopes.month_key_now()
-    standings, rows = standings_and_recent(
-        user_id=user.pk, scopes=[scopes.ALL, month], prefixes=[SKILL_PREFIX], running_weeks=True
-    )
+    boards = {"scopes": [scopes.ALL, month], "prefixes": [SKILL_PREFIX], "running_weeks": True}
+    page = request is not None and request.user.pk == user.pk
+    if page:
+        # The person's own standings (all time, this month, the running weeks, skills) and
+        # newest ledger rows in one statement of index reads; their ranks come from the cache
+        # (``_ranked``), counted again only after the standings' generation or their own row
+        # changed.
+        own, rows = own_standings_and_recent(user_id=user.pk, **boards)
+    else:
+        # Every figure with its rank in one statement.
+        standings, rows = standings_and_recent(user_id=user.pk, **boards)
     recent = [_Award(*row) for row in rows]
     newest = max((award.pk for award in recent), default=0)
     earned = bool(recent)
     found = None  # the page's cache entries, read in one round trip
-    if request is not None and request.user.pk == user.pk:
+    if page:
         version = getattr(request, "person_version", None)
         if version is None or getattr(request, "person_version_pk", None) != user.pk:
             version = person_version(user.pk)
-        key = person_key(user.pk, f"dashboard-page:{newest}:{pages_version()}", version)
-        found = cache.get_many([key, SKILLS_CACHE_KEY, LEVELS_CACHE_KEY, spotlight_key()])
-        panels = found.get(key)
-        if panels is None:
+        # Read with the viewer's user when the page asked for them beforehand
+        # (``HomePage.prefetch_keys``), else in one round trip of its own.
+        keys = dashboard_keys(user.pk)
+        key, spotlight = keys[0], keys[3]
+        found = prefetched_many(request, keys)
+        standings = _ranked(user.pk, own, found)
+        # The panels are kept with what they were drawn under: the person's version, their
+        # newest ledger row and the page-tree version.
+        drawn_under = (version, newest, pages_version())
+        entry = found.get(key)
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == drawn_under:
+            panels = entry[1]
+        else:
             panels = _dashboard_page_panels(user, earned=earned)
-            cache.set(key, panels, DASHBOARD_TTL)
+            cache.set(key, (drawn_under, panels), DASHBOARD_TTL)
     else:
         name = f"dashboard:{newest}:{pages_version()}"
         panels_of = lambda: _dashboard_panels(user, earned=earned)  # noqa: E731
@@ -236,10 +252,10 @@ def dashboard_context(user: User, *, request=None) -> dict:
     extra = {}
     levels = None
     if found is not None:
-        mentors = found.get(spotlight_key())
+        mentors = found.get(spotlight)
         extra["mentors"] = mentors[:3] if isinstance(mentors, list) else None
         levels = found.get(LEVELS_CACHE_KEY)
-    return {
+    context = {
         **panels,
         **extra,
         "points": points,
@@ -254,6 +270,67 @@ def dashboard_context(user: User, *, request=None) -> dict:
         "recent": recent,
         "recent_html": recent_items(recent),
     }
+    if found is not None:  # the page: its panels and the spotlight as markup
+        context["body"] = dashboard_body(context)
+        if context.get("mentors") is not None:
+            context["mentors_html"] = top_mentors_html(context["mentors"])
+    return context
+
+
+def panels_key(pk) -> str:
+    """Where the person's dashboard panels are kept, with what they were drawn under."""
+    return f"dashboard:panels:{pk}"
+
+
+def dashboard_keys(user_pk) -> list[str]:
+    """The cache keys the dashboard page reads for this person, by id (``home.page_cache`` asks
+    for them with the viewer's user): their panels, the skills, the levels, the spotlight, the
+    standings' generation and their kept ranks."""
+    from leaderboard.selectors.ranks import STANDINGS_GENERATION_KEY
+    from leaderboard.selectors.recognition import LEVELS_CACHE_KEY
+    from leaderboard.spotlight import spotlight_key
+
+    return [
+        panels_key(user_pk),
+        SKILLS_CACHE_KEY,
+        LEVELS_CACHE_KEY,
+        spotlight_key(),
+        STANDINGS_GENERATION_KEY,
+        ranks_key(user_pk),
+    ]
+
+
+def ranks_key(pk) -> str:
+    """Where the person's ranks are kept: ``(generation, {scope: (points, reached_at, rank)})``."""
+    return f"dashboard:ranks:{pk}"
+
+
+def _ranked(user_id: int, own: dict, found: dict) -> dict[str, tuple[int, int]]:
+    """``{scope: (points, rank)}`` for the person's own standings ``own`` ({scope: (points,
+    reached_at)}): a rank kept under the current standings' generation for the same points and
+    time is the rank now (``leaderboard.selectors.ranks.standings_generation``); the others are
+    counted (one statement) and kept. ``found``: the page's ``get_many``, which read the
+    generation (before anything is counted) and the kept ranks."""
+    from leaderboard.selectors.ranks import ranks_of, standings_generation
+
+    generation = standings_generation(found)
+    entry = found.get(ranks_key(user_id))
+    kept = {}
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == generation:
+        kept = entry[1]
+    ranked, missing = {}, []
+    for scope, (points, reached_at) in own.items():
+        known = kept.get(scope)
+        if known is not None and known[0] == points and known[1] == reached_at:
+            ranked[scope] = (points, known[2])
+        else:
+            missing.append(scope)
+    if missing:
+        counted = ranks_of(user_id=user_id, scopes=missing)
+        ranked |= {scope: (points, rank) for scope, (points, _, rank) in counted.items()}
+        keep = {scope: kept[scope] for scope in own if scope not in missing} | counted
+        cache.set(ranks_key(user_id), (generation, keep), DASHBOARD_TTL)
+    return ranked
 
 
 @dataclass(slots=True)
@@ -315,12 +392,203 @@ def skills_section(skills: list[dict]) -> SkillsSection:
     return section
 
 
+class _Phrase:
+    """``phrase % params`` of a lazy translation, remembered per parameters: a table of these
+    belongs to one language (translations do not change while the process runs)."""
+
+    __slots__ = ("done", "phrase")
+
+    def __init__(self, phrase):
+        self.phrase, self.done = phrase, {}
+
+    def __mod__(self, params: dict) -> str:
+        key = tuple(params.items())
+        text = self.done.get(key)
+        if text is None:
+            if len(self.done) >= 1000:
+                self.done.clear()
+            text = self.done[key] = str(self.phrase % params)
+        return text
+
+
+# Per language: NaturalTimeFormatter's phrases as ``_Phrase``s (its own time strings, and the
+# substrings ``timesince`` is given for the past).
+_NATURAL: dict[str, tuple[dict, dict]] = {}
+
+
+def natural_time(value, now=None, language: str | None = None) -> str:
+    """What ``naturaltime`` says of a past ``value`` (an aware datetime), with its arithmetic
+    (``timesince``'s) but each phrase translated once per process: ``naturaltime`` translated
+    three or four lazy strings a call. Anything else goes to ``naturaltime``."""
+    from datetime import UTC, datetime
+
+    from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter
+    from django.utils.timesince import timesince
+    from django.utils.timezone import is_aware
+    from django.utils.translation import get_language
+
+    if not isinstance(value, datetime) or not is_aware(value):
+        return naturaltime(value)
+    now = now or datetime.now(UTC)
+    if value >= now:
+        return naturaltime(value)
+    language = language or get_language()
+    tables = _NATURAL.get(language)
+    if tables is None:
+        tables = _NATURAL[language] = (
+            {k: _Phrase(v) for k, v in NaturalTimeFormatter.time_strings.items()},
+            {k: _Phrase(v) for k, v in NaturalTimeFormatter.past_substrings.items()},
+        )
+    phrases, past = tables
+    delta = now - value
+    if delta.days != 0:
+        return phrases["past-day"] % {"delta": timesince(value, now, time_strings=past)}
+    if delta.seconds == 0:
+        return phrases["now"] % {}
+    if delta.seconds < 60:
+        return phrases["past-second"] % {"count": delta.seconds}
+    if delta.seconds // 60 < 60:
+        return phrases["past-minute"] % {"count": delta.seconds // 60}
+    return phrases["past-hour"] % {"count": delta.seconds // 60 // 60}
+
+
 def recent_items(recent: list[_Award]) -> SafeString:
     """The recent-activity list's items (labels escaped; times as ``naturaltime`` says)."""
+    from datetime import UTC, datetime
+
+    from django.utils.translation import get_language
+
+    now, language = datetime.now(UTC), get_language()
     return format_html_join(
         "",
         '<li><strong>{}</strong> {} <span class="muted">{}</span></li>',
-        ((f"{a.amount:+d}", a.label, naturaltime(a.created_at)) for a in recent),
+        ((f"{a.amount:+d}", a.label, natural_time(a.created_at, now, language)) for a in recent),
+    )
+
+
+def _number(value) -> str:
+    """A number as a template shows it (``{{ value }}``: localised; an int is its digits
+    unless thousands are grouped)."""
+    from django.conf import settings
+    from django.utils.formats import localize
+
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    return localize(value)
+
+
+def dashboard_body(d: dict) -> SafeString:
+    """The dashboard's panels as markup for the page (what a template with the same markup
+    drew, without the template machinery: its tags and filters cost more than the figures).
+    Text is escaped by ``format_html``; the panels in ``d["html"]`` and the skills section are
+    markup already."""
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    week = d["week"]
+    week_row = ""
+    if week:
+        week_rank = (
+            format_html('<a href="/leaderboard/week-{}/">#{}</a>', week.pk, _number(d["week_rank"]))
+            if d["week_rank"]
+            else "—"
+        )
+        week_row = format_html(
+            '<div><dt>Rank in {}</dt><dd data-testid="dash-week-rank">{}</dd></div>',
+            week.title,
+            week_rank,
+        )
+    progress = d["progress"]
+    level = progress["level"]
+    bar = ""
+    if progress["next"]:
+        bar = format_html(
+            '\n    <p id="level-progress-label">{} points to {}</p>\n'
+            '    <div class="progress" role="progressbar" aria-labelledby="level-progress-label"'
+            ' aria-valuemin="0" aria-valuemax="100" aria-valuenow="{}">'
+            '<div class="progress__bar" style="width: {}%"></div></div>',
+            intcomma(progress["to_go"]),
+            progress["next"].name,
+            _number(progress["percent"]),
+            _number(progress["percent"]),
+        )
+    if d["recent"]:
+        recent = format_html('<ul class="plain-list">\n      {}\n    </ul>', d["recent_html"])
+    else:
+        recent = mark_safe(
+            '<p class="empty">No points yet: complete a lesson or a challenge step.</p>'
+        )
+    html = d["html"]
+    return format_html(
+        '<div class="dashboard">\n'
+        '  <section class="card dashboard__stats" aria-labelledby="dash-progress">\n'
+        '    <h2 id="dash-progress">Your progress</h2>\n'
+        '    <dl class="stats">\n'
+        '      <div><dt>Points</dt><dd data-testid="dash-points">{}</dd></div>\n'
+        '      <div><dt>Rank (all time)</dt><dd data-testid="dash-rank">{}</dd></div>\n'
+        "      <div><dt>Rank this month</dt><dd>{}</dd></div>\n"
+        "      {}\n"
+        '      <div><dt>Level</dt><dd data-testid="dash-level">{}</dd></div>\n'
+        "    </dl>{}\n"
+        "    {}\n"
+        "  </section>\n\n  {}\n\n  {}\n\n"
+        '  <section class="card dashboard__wide" aria-labelledby="dash-skills">\n'
+        '    <h2 id="dash-skills">Your skill profile</h2>\n    {}\n  </section>\n\n  {}\n\n'
+        '  <section class="card" aria-labelledby="dash-activity">\n'
+        '    <h2 id="dash-activity">Recent activity</h2>\n    {}\n  </section>\n\n  {}\n'
+        "</div>",
+        intcomma(d["points"]),
+        format_html("#{}", _number(d["rank"])) if d["rank"] else "—",
+        format_html("#{}", _number(d["month_rank"])) if d["month_rank"] else "—",
+        week_row,
+        (level.name if level else "") or "Getting started",
+        bar,
+        html.get("badges", ""),
+        html.get("assigned", ""),
+        html.get("challenges", ""),
+        d["skills_html"],
+        html.get("signals", ""),
+        recent,
+        html.get("kudos", ""),
+    )
+
+
+_BOARD_URL: list[str] = []
+# The spotlight drawn once per process per distinct list (the same for everyone).
+_MENTORS_HTML: dict[tuple, SafeString] = {}
+
+
+def top_mentors_html(mentors: list) -> SafeString:
+    """The "top mentors" spotlight (``leaderboard/includes/top_mentors.html``'s markup) for
+    ``mentors`` read with the page's other cache entries."""
+    key = tuple((m["url"], m["name"], m["points"]) for m in mentors)
+    html = _MENTORS_HTML.get(key)
+    if html is None:
+        if len(_MENTORS_HTML) >= 64:
+            _MENTORS_HTML.clear()
+        html = _MENTORS_HTML[key] = _top_mentors_html(mentors)
+    return html
+
+
+def _top_mentors_html(mentors: list) -> SafeString:
+    if not _BOARD_URL:
+        from django.urls import reverse
+
+        _BOARD_URL.append(reverse("leaderboard:board_default"))
+    if mentors:
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> <span class="muted">{} points</span></li>',
+            ((m["url"], m["name"], _number(m["points"])) for m in mentors),
+        )
+        body = format_html('<ol class="lb-spotlight__list">\n    {}\n  </ol>', items)
+    else:
+        body = mark_safe('<p class="empty">No points earned this month yet. Be the first!</p>')
+    return format_html(
+        '<section class="card lb-spotlight" aria-labelledby="spotlight-title">\n'
+        '  <h2 id="spotlight-title">Top mentors this month</h2>\n  {}\n'
+        '  <p><a href="{}">See the full leaderboard</a></p>\n</section>',
+        body,
+        _BOARD_URL[0],
     )
 
 
