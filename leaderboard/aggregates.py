@@ -366,12 +366,14 @@ def aggregates_fold(*, rounds: int = 50, badges: bool = True) -> int:
     """
     folded = 0
     for _ in range(rounds):
-        if not _pending():
-            break
         done = _fold_once()
         if done is None:
-            break
+            break  # another folder holds the lock: it looks again after it commits
         folded += done
+        # A batch that was not full took everything its snapshot saw; look once more after the
+        # commit, for deltas whose folders found the lock taken meanwhile and left.
+        if done < FOLD_BATCH and not _pending():
+            break
     if badges:
         from leaderboard.badges import badges_drain
 
