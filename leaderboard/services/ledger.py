@@ -108,27 +108,34 @@ WITH live AS (
         points = st.points + excluded.points,
         reached_at = GREATEST(st.reached_at, excluded.reached_at)
     RETURNING scope, points
+), prior AS (
+    -- The person's earlier awards for the team, read once for all the scopes: in which scopes
+    -- they already count for it (this award is not visible to the statement's own reads).
+    SELECT bool_or(TRUE) AS in_all,
+           bool_or(a.created_at >= %(month_start)s::timestamptz
+                   AND a.created_at < %(month_end)s::timestamptz) AS in_month,
+           bool_or(a.week_id = %(week)s::integer AND a.created_at <= COALESCE(
+               (SELECT frozen_at FROM live WHERE scope = %(week_scope)s), 'infinity')) AS in_week,
+           bool_or(a.skill = %(skill)s) AS in_skill
+    FROM {award} a
+    WHERE a.user_id = %(user)s AND a.team_id = %(team)s::bigint AND EXISTS (SELECT 1 FROM award)
 ), deltas AS (
     INSERT INTO {delta} (kind, scope, key, count, points, members, reached_at)
     SELECT {bucket}, scope, points, -1, 0, 0, NULL::timestamptz FROM before
     UNION ALL
     SELECT {bucket}, scope, points, 1, 0, 0, NULL FROM moved
     UNION ALL
-    -- The team's rows; a member is new in a scope with their first award there for the team
-    -- (this award is not visible to the statement's own reads).
+    -- The team's rows; a member is new in a scope with their first award there for the team.
     SELECT {team}, live.scope, %(team)s::bigint, 0, %(amount)s,
-           (NOT EXISTS (
-               SELECT 1 FROM {award} a WHERE a.user_id = %(user)s AND a.team_id = %(team)s::bigint
-               AND CASE live.scope
-                   WHEN 'all' THEN TRUE
-                   WHEN %(month)s THEN a.created_at >= %(month_start)s::timestamptz
-                                   AND a.created_at < %(month_end)s::timestamptz
-                   WHEN %(week_scope)s THEN a.week_id = %(week)s::integer
-                                   AND (live.frozen_at IS NULL OR a.created_at <= live.frozen_at)
-                   WHEN %(skill_scope)s THEN a.skill = %(skill)s
-               END))::integer,
+           (NOT COALESCE(CASE live.scope
+               WHEN 'all' THEN prior.in_all
+               WHEN %(month)s THEN prior.in_month
+               WHEN %(week_scope)s THEN prior.in_week
+               WHEN %(skill_scope)s THEN prior.in_skill
+           END, FALSE))::integer,
            %(at)s::timestamptz
-    FROM live WHERE %(team)s::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM award)
+    FROM live CROSS JOIN prior
+    WHERE %(team)s::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM award)
 ), checked AS (
     INSERT INTO {check} (user_id) SELECT %(user)s FROM award
 )

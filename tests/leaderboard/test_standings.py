@@ -159,3 +159,42 @@ def test_team_members_count_distinct_people_who_earned_for_the_team():
     points_award(user=UserFactory(team=team), amount=5, kind="x", source_key="1")
     standing = TeamStanding.objects.get(scope="all", team=team)
     assert (standing.points, standing.members, standing.average) == (15, 2, 7.5)
+
+
+def test_team_members_in_each_scope_equal_the_rebuild():
+    """A member is new to their team in a scope with their first award there for the team: in
+    all time, the month, a week and a skill each (the award statement reads their earlier awards
+    for the team once for every scope)."""
+    team = TeamFactory()
+    user, colleague = UserFactory(team=team), UserFactory(team=team)
+    last_month = timezone.now() - timedelta(days=40)
+    awards = [
+        (user, "a", 5, "data-literacy", 7, last_month),
+        (user, "b", 3, "", None, None),  # new in the month, not in all time
+        (user, "c", 2, "data-literacy", None, None),  # not new in the skill
+        (user, "d", 4, "", 7, None),  # not new in week 7
+        (user, "e", 1, "critical-thinking", 8, None),  # new in that skill and week 8
+        (colleague, "a", 6, "critical-thinking", 8, None),
+        (colleague, "b", 2, "critical-thinking", 8, None),
+    ]
+    for person, key, amount, skill, week, at in awards:
+        points_award(
+            user=person,
+            amount=amount,
+            kind="x",
+            source_key=key,
+            skill=skill,
+            week_id=week,
+            created_at=at,
+        )
+
+    def teams():
+        return sorted(TeamStanding.objects.values_list("scope", "team_id", "points", "members"))
+
+    written = teams()
+    call_command("standings_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert written == teams()
+    members = {scope: n for scope, _, _, n in written}
+    assert members["all"] == 2 and members["skill-data-literacy"] == 1
+    assert members["skill-critical-thinking"] == 2 and members["week-7"] == 1
+    assert members["week-8"] == 2
