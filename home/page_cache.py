@@ -28,6 +28,7 @@ from wagtail.url_routing import RouteResult
 from wagtail.views import serve
 
 from accounts.person_cache import prefetched_many
+from accounts.sessions import viewer_guess
 
 VERSION_KEY = "pages:version"
 TIMEOUT = 600
@@ -173,11 +174,15 @@ def _page_keys(request, version, host: str, path: str) -> list[str]:
     keys_for = getattr(apps.get_model(served[0]), "prefetch_keys", None)
     if keys_for is None:
         return []
-    try:
-        # The id the middleware will read the user by (the session is read anyway).
-        user_pk = get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
-    except Exception:  # no session user, or a value that names none
-        return []
+    # The user this process last saw the session name (accounts.sessions): the session is then
+    # read with the viewer's user, and these keys, in one round trip; a wrong guess only means
+    # the page reads its own keys. Unknown: the id the middleware will read the user by.
+    user_pk = viewer_guess(request)
+    if user_pk is None:
+        try:
+            user_pk = get_user_model()._meta.pk.to_python(request.session[SESSION_KEY])
+        except Exception:  # no session user, or a value that names none
+            return []
     token = _request_version.set(version)
     try:
         return keys_for(served[1], user_pk)

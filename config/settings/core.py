@@ -171,8 +171,9 @@ if REDIS_URL:
     }
     # Sessions are read from the cache and written through to the database, so a page costs no
     # session query; while Redis is unreachable the cache misses (above) and sessions come from
-    # the database as before.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # the database as before. Django's cached_db, whose read joins the viewer's one cache round
+    # trip (accounts/sessions.py).
+    SESSION_ENGINE = "accounts.sessions"
     # channels-redis waits for messages with a blocking BZPOPMIN of 5 s. redis-py 8 made
     # ``socket_timeout`` default to 5 s, which aborts that read and kills every quiet socket
     # (channels_redis#422, redis-py#4091). The read timeout is set explicitly, longer than the
