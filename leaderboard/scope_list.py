@@ -42,12 +42,20 @@ def available_scopes() -> list[tuple[str, str]]:
     return scopes_and_settings()[0]
 
 
-def scopes_and_settings() -> tuple[list[tuple[str, str]], dict[str, ScopeSettings]]:
+def scopes_and_settings(
+    request=None,
+) -> tuple[list[tuple[str, str]], dict[str, ScopeSettings]]:
     """``available_scopes()`` and every scope's settings by scope, cached together: a board page
-    reads its navigation and its own settings (title, ranking, freeze time) in one round trip.
-    Settings change only by saving them, which forgets both at once and again after the commit
-    (the signals below, ``services.week_configure``)."""
-    found = cache.get(SCOPES_CACHE_KEY)
+    reads its navigation and its own settings (title, ranking, freeze time) in one round trip,
+    the viewer's own when the view asked for ``SCOPES_CACHE_KEY`` before the user was read
+    (``request.prefetch_keys``, accounts.middleware). Settings change only by saving them, which
+    forgets both at once and again after the commit (the signals below,
+    ``services.week_configure``)."""
+    from accounts.person_cache import prefetched
+
+    found = prefetched(request, SCOPES_CACHE_KEY) if request is not None else None
+    if found is None:
+        found = cache.get(SCOPES_CACHE_KEY)
     if not (isinstance(found, tuple) and len(found) == 2):
         settings = {config.scope: config for config in ScopeSettings.objects.all()}
         keys = scope_keys() | set(settings)

@@ -3,6 +3,7 @@
 Views stay thin: reads through ``selectors``, writes through ``services``.
 """
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -20,11 +21,27 @@ from config.ratelimit import rate_limited
 from leaderboard import scopes, selectors, services, team_boards
 from leaderboard.badges import badge_catalogue
 from leaderboard.models import Badge, BadgeAward
-from leaderboard.scope_list import scopes_and_settings
+from leaderboard.scope_list import SCOPES_CACHE_KEY, scopes_and_settings
 from leaderboard.selectors.ranks import board_top_people
 from notifications.selectors import notifications_recent
 
 MAX_LIMIT = 100
+
+
+def _read_with_viewer(*keys: str):
+    """A view decorator (outside ``login_required``): ``keys`` are read in the viewer's one cache
+    round trip, with their user (accounts.middleware); the view takes them with ``prefetched``.
+    Only keys that are the same for everyone."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            request.prefetch_keys = [*getattr(request, "prefetch_keys", ()), *keys]
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
 
 
 def _scope_or_404(request, raw: str):
@@ -52,7 +69,7 @@ def _limit(request) -> tuple[int, str]:
 
 def _board_common(request, scope: str) -> dict:
     # The navigation and this board's settings, from one cached read (scope_list).
-    scope_nav, settings_by_scope = scopes_and_settings()
+    scope_nav, settings_by_scope = scopes_and_settings(request)
     config = settings_by_scope.get(scope)
     return {
         "scope": scope,
@@ -76,6 +93,7 @@ def board_go(request):
     return redirect(name, scope)
 
 
+@_read_with_viewer(SCOPES_CACHE_KEY)
 @login_required
 @require_GET
 def board(request, scope: str = scopes.ALL):
@@ -138,6 +156,7 @@ def _live_board(request, scope: str, common: dict, *, limit: int, limit_error: s
     return render(request, "leaderboard/board.html", context)
 
 
+@_read_with_viewer(SCOPES_CACHE_KEY)
 @login_required
 @require_GET
 def team_board(request, scope: str):
