@@ -459,11 +459,28 @@ def recent_items(recent: list[_Award]) -> SafeString:
     from django.utils.translation import get_language
 
     now, language = datetime.now(UTC), get_language()
-    return format_html_join(
-        "",
-        '<li><strong>{}</strong> {} <span class="muted">{}</span></li>',
-        ((f"{a.amount:+d}", a.label, natural_time(a.created_at, now, language)) for a in recent),
-    )
+    items = []
+    for award in recent:
+        when = natural_time(award.created_at, now, language)
+        # The item is the same while the row's fields and its time read the same.
+        key = (award.amount, award.kind, award.reason, when)
+        item = _RECENT_ITEMS.get(key)
+        if item is None:
+            if len(_RECENT_ITEMS) >= _RECENT_ITEMS_MAX:
+                _RECENT_ITEMS.clear()
+            item = _RECENT_ITEMS[key] = format_html(
+                '<li><strong>{}</strong> {} <span class="muted">{}</span></li>',
+                f"{award.amount:+d}",
+                award.label,
+                when,
+            )
+        items.append(item)
+    return mark_safe("".join(items))  # noqa: S308 - each item made by format_html
+
+
+# Recent-activity items drawn once per process per (amount, kind, reason, time as read).
+_RECENT_ITEMS: dict[tuple, SafeString] = {}
+_RECENT_ITEMS_MAX = 20_000
 
 
 def _number(value) -> str:

@@ -46,3 +46,17 @@ def test_each_language_has_its_own_phrases():
         french = natural_time(value, NOW)
     assert english == "5\xa0minutes ago"
     assert french != english
+
+
+def test_recent_items_escape_and_follow_each_rows_fields():
+    from home.selectors import _Award, recent_items
+
+    when = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    first = recent_items([_Award(1, 5, "manual", "<b>bold</b> & co", when)])
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in first and "<b>" not in first
+    assert "+5</strong>" in first and "5\xa0minutes ago" in first
+    # Another row with the same time but other fields is drawn anew, never the first's item.
+    second = recent_items([_Award(1, -3, "manual", "Taken back", when)])
+    assert "-3</strong> Taken back" in second and "bold" not in second
+    again = recent_items([_Award(1, 5, "manual", "<b>bold</b> & co", when)])
+    assert again == first
