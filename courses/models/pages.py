@@ -2,6 +2,8 @@
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import models
+from django.http import HttpResponse
+from django.template.response import SimpleTemplateResponse
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -34,7 +36,25 @@ class SignedInPage:
     def serve(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        return super().serve(request, *args, **kwargs)
+        return rendered(super().serve(request, *args, **kwargs))
+
+
+def rendered(response):
+    """``response`` rendered now, as a plain ``HttpResponse`` when it was a template response.
+
+    Under ASGI, Django renders a response that is left to render in a thread hop of its own
+    after the view (``sync_to_async(response.render)``), one more switch between the event loop
+    and the request's thread on every page; rendered in the view's own thread, it costs none.
+    Nothing uses the template response afterwards (no middleware processes template
+    responses; tests read the context through Django's template signals)."""
+    if not isinstance(response, SimpleTemplateResponse):
+        return response
+    response.render()
+    plain = HttpResponse(response.content, status=response.status_code)
+    for header, value in response.items():
+        plain[header] = value
+    plain.cookies = response.cookies
+    return plain
 
 
 class SkillIndexPage(Page):
