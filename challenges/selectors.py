@@ -21,6 +21,8 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Membership, User
 from accounts.roles import REVIEWER, is_ld, user_roles
@@ -272,6 +274,37 @@ def attempt_records(*, challenge: ChallengePage, user) -> dict:
     }
 
 
+# The steps' navigation drawn once per process per (step, open, done) sequence: a handful of
+# combinations, where the template's loop cost a dozen tags per step on every request.
+_STEPS_NAV: dict[tuple, SafeString] = {}
+
+
+def steps_nav(steps: list[dict]) -> SafeString:
+    """The navigation's items for ``steps`` ({key, open, done}, in order), as the page's
+    template drew them."""
+    key = tuple((s["key"], bool(s["open"]), bool(s["done"])) for s in steps)
+    html = _STEPS_NAV.get(key)
+    if html is None:
+        if len(_STEPS_NAV) >= 1024:
+            _STEPS_NAV.clear()
+        html = _STEPS_NAV[key] = format_html_join(
+            "\n      ",
+            '<li class="steps-nav__item{}{}"><a href="#step-{}">{}. {}</a>{}</li>',
+            (
+                (
+                    " is-done" if done else "",
+                    "" if open_ else " is-closed",
+                    step,
+                    number,
+                    step.title(),
+                    mark_safe(' <span class="tag tag--success">done</span>') if done else "",
+                )
+                for number, (step, open_, done) in enumerate(key, start=1)
+            ),
+        )
+    return html
+
+
 def challenge_page_context(*, challenge: ChallengePage, user, found: dict | None = None) -> dict:
     """Everything the challenge page shows this user (answer key only after submitting, or L&D).
     ``found``: the cache entries the caller read already (``shared_keys``)."""
@@ -313,11 +346,11 @@ def challenge_page_context(*, challenge: ChallengePage, user, found: dict | None
         cached = found.get(observe_key(challenge.pk))
         if isinstance(cached, tuple) and cached[0] == stamp:
             observe_html = cached[1]
+    steps = [{"key": s, "open": getattr(challenge, f"open_{s}"), "done": done[s]} for s in STEPS]
     return {
         "is_ld": staff,
-        "steps": [
-            {"key": s, "open": getattr(challenge, f"open_{s}"), "done": done[s]} for s in STEPS
-        ],
+        "steps": steps,
+        "steps_nav": steps_nav(steps),
         "skills": shared["skills"],
         "categories": categories,
         "drafts": drafts,
