@@ -22,7 +22,7 @@ from leaderboard import scopes, selectors, services, team_boards
 from leaderboard.badges import badge_catalogue
 from leaderboard.models import Badge, BadgeAward
 from leaderboard.scope_list import SCOPES_CACHE_KEY, scopes_and_settings
-from leaderboard.selectors.ranks import board_top_people
+from leaderboard.selectors.ranks import board_top_people, board_top_people_and_rank
 from notifications.selectors import notifications_recent
 
 MAX_LIMIT = 100
@@ -106,18 +106,23 @@ def board(request, scope: str = scopes.ALL):
     common = _board_common(request, scope)
     if common["frozen"] and viewer_is_ld:
         return _live_board(request, scope, common, limit=limit, limit_error=limit_error)
-    standing, rank = selectors.standing_rank(scope=scope, user=request.user)
     near = request.GET.get("view") == "near"
+    if near:
+        standing, rank = selectors.standing_rank(scope=scope, user=request.user)
+    else:  # the top rows and the viewer's rank in one statement
+        top, standing, rank = board_top_people_and_rank(scope=scope, user=request.user, limit=limit)
     if near and standing:
         people = [
             (r, s.user, s.points)
             for r, s in selectors.board_near(scope=scope, standing=standing, rank=rank)
         ]
-    else:
+    elif near:
         people = [
             (r, user, points)
             for r, (user, points) in enumerate(board_top_people(scope=scope, limit=limit), start=1)
         ]
+    else:
+        people = [(r, user, points) for r, (user, points) in enumerate(top, start=1)]
     context = common | {
         "rows": [
             selectors.standing_row(

@@ -34,13 +34,14 @@ MAX_QUERIES = 15  # the issue's budget for every page
 # A new query on a page shows up here; raise its bound only with a reason.
 # Lessons: points and progress in one statement, plus the viewer's quiz attempts and reflections
 # when the lesson has a quiz and a reflection (and, with sessions in the database as here without
-# Redis, the session).
+# Redis, the session). People boards: the top rows and the viewer's rank in one statement
+# (leaderboard.selectors.ranks.board_top_people_and_rank), and the session.
 BOUNDS = {
     "lesson": 4,
     "plain lesson": 2,
     "challenge": 1,
-    "leaderboard": 3,
-    "week leaderboard": 3,
+    "leaderboard": 2,
+    "week leaderboard": 2,
     "team board": 3,
     "dashboard": 2,
 }

@@ -58,10 +58,19 @@ def standing_rank(*, scope: str, user) -> tuple[Standing | None, int | None]:
     (``_tied_ahead``'s index range). Written out because building it with the ORM cost more
     than running it; ``user`` is a user or a user id.
     """
+    user_id = getattr(user, "pk", user)
+    standing = next(iter(Standing.objects.raw(_standing_rank_sql(), [scope, user_id])), None)
+    if standing is None:
+        return None, None
+    return standing, int(standing.higher) + int(standing.tied) + 1
+
+
+def _standing_rank_sql() -> str:
+    """``standing_rank``'s statement (parameters: scope, user id)."""
     quote = connection.ops.quote_name
     standings = quote(Standing._meta.db_table)
     buckets = quote(ScoreBucket._meta.db_table)
-    sql = (
+    return (
         f"SELECT s.id, s.scope, s.user_id, s.points, s.reached_at,"  # noqa: S608 - table names from the models
         f" COALESCE((SELECT SUM(b.count) FROM {buckets} b"
         f" WHERE b.scope = s.scope AND b.points > s.points), 0) AS higher,"
@@ -70,11 +79,6 @@ def standing_rank(*, scope: str, user) -> tuple[Standing | None, int | None]:
         f" AND NOT (t.reached_at = s.reached_at AND t.user_id >= s.user_id)) AS tied"
         f" FROM {standings} s WHERE s.scope = %s AND s.user_id = %s"
     )
-    user_id = getattr(user, "pk", user)
-    standing = next(iter(Standing.objects.raw(sql, [scope, user_id])), None)
-    if standing is None:
-        return None, None
-    return standing, int(standing.higher) + int(standing.tied) + 1
 
 
 def _watchers(scope: str, user_ids) -> list[tuple[int, int, object, int]]:
@@ -147,6 +151,17 @@ def board_top_people(*, scope: str, limit: int) -> list[tuple[object, int]]:
     it with the ORM and loading whole user rows cost more than running it."""
     from accounts.models import User
 
+    fields, sql = _top_people_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [scope, limit])
+        rows = cursor.fetchall()
+    return [(User.from_db("default", fields, row[1:]), row[0]) for row in rows]
+
+
+def _top_people_sql() -> tuple[list[str], str]:
+    """``board_top_people``'s user columns and statement (parameters: scope, limit)."""
+    from accounts.models import User
+
     quote = connection.ops.quote_name
     users = quote(User._meta.db_table)
     # In the model's field order, as ``from_db`` takes a subset of fields.
@@ -157,10 +172,46 @@ def board_top_people(*, scope: str, limit: int) -> list[tuple[object, int]]:
         f" JOIN {users} u ON u.id = s.user_id"
         f" WHERE s.scope = %s ORDER BY s.points DESC, s.reached_at, s.user_id LIMIT %s"
     )
+    return fields, sql
+
+
+def board_top_people_and_rank(
+    *, scope: str, user, limit: int
+) -> tuple[list[tuple[object, int]], Standing | None, int | None]:
+    """``board_top_people(scope, limit)`` and ``standing_rank(scope, user)`` in one statement
+    (a board page needs both: one round trip and one statement to plan, not two)."""
+    from accounts.models import User
+
+    quote = connection.ops.quote_name
+    fields, _ = _top_people_sql()
+    columns = ", ".join(f"u.{quote(name)}" for name in fields)
+    blanks = ", ".join(["NULL"] * len(fields))
+    sql = (
+        f"SELECT * FROM (SELECT 0 AS own, s.points, s.reached_at, s.user_id,"  # noqa: S608 - names from the models
+        f" CAST(NULL AS bigint), CAST(NULL AS bigint), CAST(NULL AS bigint),"
+        f" {columns} FROM {quote(Standing._meta.db_table)} s"
+        f" JOIN {quote(User._meta.db_table)} u ON u.id = s.user_id WHERE s.scope = %s"
+        f" ORDER BY s.points DESC, s.reached_at, s.user_id LIMIT %s) AS top"
+        f" UNION ALL SELECT 1, me.points, me.reached_at, me.user_id, me.higher, me.tied, me.id,"
+        f" {blanks} FROM ({_standing_rank_sql()}) AS me"
+        f" ORDER BY 1, 2 DESC, 3, 4"
+    )
+    user_id = getattr(user, "pk", user)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [scope, limit])
+        cursor.execute(sql, [scope, limit, scope, user_id])
         rows = cursor.fetchall()
-    return [(User.from_db("default", fields, row[1:]), row[0]) for row in rows]
+    people = [(User.from_db("default", fields, row[7:]), row[1]) for row in rows if row[0] == 0]
+    own = [row for row in rows if row[0] == 1]
+    if not own:
+        return people, None, None
+    _, points, reached_at, own_user_id, higher, tied, pk = own[0][:7]
+    if reached_at is not None and timezone.is_naive(reached_at):  # SQLite: UTC, as stored
+        reached_at = timezone.make_aware(reached_at, connection.timezone)
+    standing = Standing(
+        id=pk, scope=scope, user_id=own_user_id, points=points, reached_at=reached_at
+    )
+    standing._state.adding, standing._state.db = False, "default"
+    return people, standing, int(higher) + int(tied) + 1
 
 
 def board_near(*, scope: str, standing: Standing, rank: int, reach: int = 5) -> list[dict]:

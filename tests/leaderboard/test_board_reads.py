@@ -66,3 +66,39 @@ def test_a_renamed_week_shows_on_the_next_board_request(client):
     config.title = "Returns and refunds"
     config.save()
     assert "Returns and refunds" in client.get(url).content.decode()
+
+
+def test_the_top_rows_and_the_viewers_rank_in_one_statement_equal_the_two_reads(
+    django_assert_num_queries,
+):
+    from leaderboard.selectors.ranks import (
+        board_top_people,
+        board_top_people_and_rank,
+        standing_rank,
+    )
+
+    people = [UserFactory() for _ in range(6)]
+    for person, amount in zip(people, (30, 20, 20, 10, 5), strict=False):  # the last: no points
+        key = f"t:{person.pk}"
+        points_award(user=person, amount=amount, kind="challenge.flags", source_key=key)
+    for viewer in people:
+        for limit in (2, 3, 10):
+            with django_assert_num_queries(1):
+                top, standing, rank = board_top_people_and_rank(
+                    scope="all", user=viewer, limit=limit
+                )
+            expected_top = board_top_people(scope="all", limit=limit)
+            assert [(u.pk, u.public_name, p) for u, p in top] == [
+                (u.pk, u.public_name, p) for u, p in expected_top
+            ]
+            expected, expected_rank = standing_rank(scope="all", user=viewer)
+            assert rank == expected_rank
+            if expected is None:
+                assert standing is None
+            else:
+                assert (standing.pk, standing.user_id, standing.points, standing.reached_at) == (
+                    expected.pk,
+                    expected.user_id,
+                    expected.points,
+                    expected.reached_at,
+                )
