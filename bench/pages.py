@@ -85,11 +85,31 @@ def _prepare(count: int) -> None:
     pages = {"lesson": lesson and lesson.get_url(), "challenge": challenge and challenge.get_url()}
     pages |= {"leaderboard": "/leaderboard/", "dashboard": "/"}
     print(
-        json.dumps({"sessions": sessions, "cookie": settings.SESSION_COOKIE_NAME, "pages": pages})
+        json.dumps(
+            {
+                "sessions": sessions,
+                "cookie": settings.SESSION_COOKIE_NAME,
+                "csrf_cookie": settings.CSRF_COOKIE_NAME,
+                "pages": pages,
+            }
+        )
     )
 
 
-async def _load(hosts: list[str], cookies: list[str], path: str, duration: float) -> dict:
+def _kept_cookie(response, name: str) -> str | None:
+    """``name=value`` if ``response`` sets the cookie ``name``. A browser keeps the site's CSRF
+    cookie (Secure, which browsers accept from http://localhost) and sends it back; without it
+    every page would mint and set a new CSRF secret, which no browser makes a site do."""
+    for header in response.headers.get_list("set-cookie"):
+        pair = header.split(";", 1)[0].strip()
+        if pair.startswith(f"{name}="):
+            return pair
+    return None
+
+
+async def _load(
+    hosts: list[str], cookies: list[str], path: str, duration: float, csrf: str = "csrftoken"
+) -> dict:
     import httpx
 
     latencies: list[float] = []
@@ -106,6 +126,9 @@ async def _load(hosts: list[str], cookies: list[str], path: str, duration: float
                 try:
                     response = await http.get(path)
                     ok = response.status_code == 200
+                    kept = _kept_cookie(response, csrf)
+                    if kept:
+                        http.headers["Cookie"] = f"{cookies[i]}; {kept}"
                 except httpx.HTTPError:
                     ok = False
                 if ok:
@@ -138,12 +161,13 @@ def run(base_url: str, users: int = 20, duration: float = 20.0, plan: dict | Non
     targets = [("bare view", BARE)]
     targets += [(name, path) for name, path in plan["pages"].items() if path]
     targets += [("bare view (again)", BARE)]
+    csrf = plan.get("csrf_cookie", "csrftoken")
     rows = []
     for name, path in targets:
-        asyncio.run(_load(hosts, cookies, path, min(2.0, duration)))  # warm caches, connections
-        rows.append(
-            {"page": name, "path": path, **asyncio.run(_load(hosts, cookies, path, duration))}
-        )
+        # Warms caches and connections.
+        asyncio.run(_load(hosts, cookies, path, min(2.0, duration), csrf))
+        result = asyncio.run(_load(hosts, cookies, path, duration, csrf))
+        rows.append({"page": name, "path": path, **result})
     bare = statistics.mean(r["rps"] for r in rows if r["path"] == BARE)
     for row in rows:
         row["ratio"] = row["rps"] / bare if bare else None
