@@ -107,6 +107,12 @@ def test_ranks_from_the_histogram_equal_the_board_order_with_exact_ties():
                 (r, s.user_id, s.user.public_name, s.points) for r, s in near[uid]
             ]
             assert live_ranked[uid][0] == expected[uid]
+        # Some of a tie group's people watching, not all: each counts the rows since the
+        # previous watcher of the group, and the running sum adds them up.
+        some = order[1::3]
+        assert {uid: payloads._ranked(scope, some)[uid][0] for uid in some} == {
+            uid: expected[uid] for uid in some
+        }
 
 
 def test_rank_counts_rows_ahead_and_ties_go_to_who_reached_first():
