@@ -336,6 +336,7 @@ def main(argv=None) -> int:
     parser.add_argument("--processes", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rate", type=float, default=300, help="open loop: awards/s offered")
+    parser.add_argument("--no-closed", action="store_true", help="skip the closed-loop writers")
     parser.add_argument("--check", action="store_true", help="exactly once + equal to rebuild")
     parser.add_argument("--no-vacuum", action="store_true", help="skip the VACUUM before")
     parser.add_argument(
@@ -394,7 +395,7 @@ def main(argv=None) -> int:
         for sql in one["sample_sql"]:
             print(f"    {sql[:160].replace(chr(10), ' ')}")
     database = connection.settings_dict["NAME"]
-    if args.writers:
+    if args.writers and not args.no_closed:
         many, follow = writers_phase(args, user_ids, database, rate=None)
         med, p95 = sd.med_p95(many["ms"])
         print(

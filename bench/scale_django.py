@@ -13,6 +13,7 @@ import time
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver
 from django.utils import timezone
 
 from accounts.models import User
@@ -232,6 +233,12 @@ def concurrent_writers(
     import multiprocessing
 
     week = running_week()
+    # The writers stand for web workers that have served requests: the URLconf (every view
+    # module, the API, allauth's) is loaded, as it is in the site's workers at start
+    # (``config.asgi``). Loaded lazily instead, the first badge notification's ``reverse()`` in
+    # each forked writer imported it: ~0.4 s of CPU holding the interpreter lock, ~2 s in which
+    # that process's ten writers waited (the open loop's tail).
+    get_resolver().reverse_dict  # noqa: B018 - loads every URL pattern and its module
     connections.close_all()
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
