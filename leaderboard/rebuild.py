@@ -30,6 +30,7 @@ from django.utils import timezone
 from leaderboard import scopes
 from leaderboard.aggregates import fold_lock, pending_drop
 from leaderboard.models import PointsAward, ScopeSettings, ScoreBucket, Standing, TeamStanding
+from leaderboard.selectors.ranks import ledger_rewritten
 
 
 def _table(model) -> str:
@@ -216,6 +217,7 @@ def standings_rebuild() -> dict[str, int]:
     number of rows of each aggregate and how many rows the rebuild had to change.
     """
     _lock_for_rebuild()
+    ledger_rewritten()  # what was kept of anyone's own standings (the dashboard) is stale
     frozen = _frozen_weeks()
     with connection.cursor() as cursor:
         _create_temporary_tables(cursor)
@@ -235,6 +237,7 @@ def scope_rebuild(scope: str, *, frozen_at: datetime | None) -> None:
     """Recompute one scope's rows (a week frozen, unfrozen or moved) in the caller's transaction."""
     ledger = PointsAward.objects.order_by().filter(scopes.award_filter(scope, frozen_at=frozen_at))
     fold_lock(wait=True)
+    ledger_rewritten()  # everyone's standings in this scope are rewritten
     pending_drop(scope)
     with connection.cursor() as cursor:
         _create_temporary_tables(cursor)

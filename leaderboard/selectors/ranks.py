@@ -483,3 +483,42 @@ def standings_generation(found: dict | None = None) -> str:
         cache.add(STANDINGS_GENERATION_KEY, uuid.uuid4().hex[:12], None)
         generation = cache.get(STANDINGS_GENERATION_KEY) or "down"
     return generation
+
+
+# A person's ledger token: replaced after every transaction that changes their ledger rows or
+# standings commits (``points_award``, in the awarding thread's on-commit, so their very next
+# request sees it), so what was read of their own rows under a token is what the database holds
+# while the token stands. A reader reads the token before the database and keeps what it read
+# with the token it read: an award committing in between replaces the token, and the next read
+# misses. No token (never awarded, expired, the cache down) is a state of its own; a token
+# outlives anything kept under it (``LEDGER_TOKEN_TIMEOUT`` is longer than those entries').
+# What rewrites everyone's standings at once (a rebuild) replaces ``LEDGER_GENERATION_KEY``,
+# which readers check with the token.
+LEDGER_TOKEN_TIMEOUT = 24 * 3600
+LEDGER_GENERATION_KEY = "ledger:generation"
+
+
+def ledger_token_key(user_id) -> str:
+    """Where the person's ledger token is kept."""
+    return f"ledger:person:{user_id}"
+
+
+def ledger_changed(user_id) -> None:
+    """The person's ledger or standings changed (call after the commit): a new token."""
+    from django.core.cache import cache
+
+    cache.set(ledger_token_key(user_id), uuid.uuid4().hex[:12], LEDGER_TOKEN_TIMEOUT)
+
+
+def _new_ledger_generation() -> None:
+    from django.core.cache import cache
+
+    cache.set(LEDGER_GENERATION_KEY, uuid.uuid4().hex[:12], None)
+
+
+def ledger_rewritten() -> None:
+    """Everyone's standings are rewritten in the current transaction (a rebuild): a new ledger
+    generation at once and again after the commit (as ``standings_moved``)."""
+    _new_ledger_generation()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_new_ledger_generation)

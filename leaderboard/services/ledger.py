@@ -14,6 +14,7 @@ from config.errors import ApplicationError as LeaderboardError
 from leaderboard import scopes
 from leaderboard.aggregates import FOLD_LOCK, fold_batch, prepared_cursor, standings_apply
 from leaderboard.models import AggregateDelta, BadgeCheck, PointsAward, ScopeSettings, Standing
+from leaderboard.selectors.ranks import ledger_changed
 from leaderboard.services import settle
 
 
@@ -294,6 +295,10 @@ def points_award(
             # Fold the shared aggregates now when no other award is folding (then the boards
             # are exact at commit); otherwise the folder, or the follow-up, does it.
             fold_batch(locked=locked)
+        # The person's ledger token (``leaderboard.selectors.ranks``), replaced in this thread
+        # right after the commit, before the follow-up: their next request (the redirect after
+        # a lesson) reads their rows afresh. One cache write, no statement.
+        transaction.on_commit(partial(ledger_changed, user.pk))
         transaction.on_commit(partial(settle.after_commit, moved=moved, inline=inline))
     return award
 
