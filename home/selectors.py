@@ -189,34 +189,35 @@ def dashboard_context(user: User, *, request=None) -> dict:
     the person version their request started with; without (the API), the panels' data."""
     from accounts.person_cache import person_cached, person_version, prefetched_many
     from home.page_cache import pages_version
-    from leaderboard.selectors.ranks import own_standings_and_recent, standings_and_recent
+    from leaderboard.selectors.ranks import standings_and_recent
     from leaderboard.selectors.recognition import LEVELS_CACHE_KEY, level_progress_in
 
     month = scopes.month_key_now()
     boards = {"scopes": [scopes.ALL, month], "prefixes": [SKILL_PREFIX], "running_weeks": True}
     page = request is not None and request.user.pk == user.pk
+    found = None  # the page's cache entries, read in one round trip
     if page:
+        # Read with the viewer's user when the page asked for them beforehand
+        # (``HomePage.prefetch_keys``), else in one round trip of its own: before the database,
+        # so the ledger token in them is no newer than what is read below (``_own_and_recent``).
+        keys = dashboard_keys(user.pk)
+        key, spotlight = keys[0], keys[3]
+        found = prefetched_many(request, keys)
         # The person's own standings (all time, this month, the running weeks, skills) and
-        # newest ledger rows in one statement of index reads; their ranks come from the cache
-        # (``_ranked``), counted again only after the standings' generation or their own row
-        # changed.
-        own, rows = own_standings_and_recent(user_id=user.pk, **boards)
+        # newest ledger rows: kept under their ledger token, else one statement of index reads;
+        # their ranks come from the cache (``_ranked``), counted again only after the standings'
+        # generation or their own row changed.
+        own, rows = _own_and_recent(user.pk, found, boards)
     else:
         # Every figure with its rank in one statement.
         standings, rows = standings_and_recent(user_id=user.pk, **boards)
     recent = [_Award(*row) for row in rows]
     newest = max((award.pk for award in recent), default=0)
     earned = bool(recent)
-    found = None  # the page's cache entries, read in one round trip
     if page:
         version = getattr(request, "person_version", None)
         if version is None or getattr(request, "person_version_pk", None) != user.pk:
             version = person_version(user.pk)
-        # Read with the viewer's user when the page asked for them beforehand
-        # (``HomePage.prefetch_keys``), else in one round trip of its own.
-        keys = dashboard_keys(user.pk)
-        key, spotlight = keys[0], keys[3]
-        found = prefetched_many(request, keys)
         standings = _ranked(user.pk, own, found)
         # The panels are kept with what they were drawn under: the person's version, their
         # newest ledger row and the page-tree version.
@@ -285,8 +286,13 @@ def panels_key(pk) -> str:
 def dashboard_keys(user_pk) -> list[str]:
     """The cache keys the dashboard page reads for this person, by id (``home.page_cache`` asks
     for them with the viewer's user): their panels, the skills, the levels, the spotlight, the
-    standings' generation and their kept ranks."""
-    from leaderboard.selectors.ranks import STANDINGS_GENERATION_KEY
+    standings' generation, their kept ranks, their ledger token, the ledger generation and
+    their kept own standings and newest rows."""
+    from leaderboard.selectors.ranks import (
+        LEDGER_GENERATION_KEY,
+        STANDINGS_GENERATION_KEY,
+        ledger_token_key,
+    )
     from leaderboard.selectors.recognition import LEVELS_CACHE_KEY
     from leaderboard.spotlight import spotlight_key
 
@@ -297,7 +303,52 @@ def dashboard_keys(user_pk) -> list[str]:
         spotlight_key(),
         STANDINGS_GENERATION_KEY,
         ranks_key(user_pk),
+        ledger_token_key(user_pk),
+        LEDGER_GENERATION_KEY,
+        own_key(user_pk),
     ]
+
+
+def own_key(pk) -> str:
+    """Where the person's own standings and newest ledger rows are kept for the dashboard:
+    ``((user id, ledger token, ledger generation, scopes), own, rows)``."""
+    return f"dashboard:own:{pk}"
+
+
+# Kept under the person's ledger token, which every award and revocation replaces after its
+# commit: the bound is for what changes without one (a challenge week starting, whose board the
+# statement names while it runs). The token lives longer (``LEDGER_TOKEN_TIMEOUT``), so an entry
+# kept under "no token" can never outlive a token made after it.
+OWN_TTL = 300
+
+
+def _own_and_recent(user_id: int, found: dict, boards: dict) -> tuple[dict, list]:
+    """``own_standings_and_recent`` for the dashboard page: from ``found`` (the page's
+    ``get_many``, read before this) while the person's ledger token, the ledger generation and
+    the boards named (the month's changes with the month) are those it was read under; else read
+    (one statement) and kept under what ``found`` held, so an award committing after that read
+    makes the next view miss. The cache down: every read misses and the statement runs."""
+    from leaderboard.selectors.ranks import (
+        LEDGER_GENERATION_KEY,
+        ledger_token_key,
+        own_standings_and_recent,
+    )
+
+    read_under = (
+        user_id,
+        found.get(ledger_token_key(user_id)),
+        found.get(LEDGER_GENERATION_KEY),
+        tuple(boards["scopes"]),
+        tuple(boards["prefixes"]),
+        boards["running_weeks"],
+    )
+    key = own_key(user_id)
+    entry = found.get(key)
+    if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == read_under:
+        return entry[1], entry[2]
+    own, rows = own_standings_and_recent(user_id=user_id, **boards)
+    cache.set(key, (read_under, own, rows), OWN_TTL)
+    return own, rows
 
 
 def ranks_key(pk) -> str:

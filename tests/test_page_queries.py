@@ -35,7 +35,9 @@ MAX_QUERIES = 15  # the issue's budget for every page
 # Lessons: points and progress in one statement, plus the viewer's quiz attempts and reflections
 # when the lesson has a quiz and a reflection (and, with sessions in the database as here without
 # Redis, the session). People boards: the top rows and the viewer's rank in one statement
-# (leaderboard.selectors.ranks.board_top_people_and_rank), and the session.
+# (leaderboard.selectors.ranks.board_top_people_and_rank), and the session. The dashboard: the
+# session only (the viewer's own standings and newest ledger rows are kept under their ledger
+# token, home.selectors._own_and_recent).
 BOUNDS = {
     "lesson": 4,
     "plain lesson": 2,
@@ -43,7 +45,7 @@ BOUNDS = {
     "leaderboard": 2,
     "week leaderboard": 2,
     "team board": 3,
-    "dashboard": 2,
+    "dashboard": 1,
 }
 
 

@@ -60,7 +60,9 @@ def test_viewers_taking_turns_see_their_own_figures_only(client):
         assert "Ben&#x27;s review" in ben_html and "Ana&#x27;s flags" not in ben_html
 
 
-def test_the_panels_are_redrawn_when_what_they_were_drawn_under_changes(client):
+def test_the_panels_are_redrawn_when_what_they_were_drawn_under_changes(
+    client, django_capture_on_commit_callbacks
+):
     ana = UserFactory()
     points_award(user=ana, amount=30, kind="k", source_key="a:1")
     dashboard(client, ana)  # signs in once (a login saves the user row: a new person version)
@@ -77,7 +79,8 @@ def test_the_panels_are_redrawn_when_what_they_were_drawn_under_changes(client):
         person_changed([ana.pk])  # a notification, a role: a new person version
         again()
         assert drawn.call_count == 1
-        points_award(user=ana, amount=5, kind="k", source_key="a:2")  # a newer ledger row
+        with django_capture_on_commit_callbacks(execute=True):  # the award commits
+            points_award(user=ana, amount=5, kind="k", source_key="a:2")  # a newer ledger row
         again()
         assert drawn.call_count == 2
         again()

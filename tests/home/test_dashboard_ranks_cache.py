@@ -74,15 +74,18 @@ def test_a_rebuild_counts_them_again(client):
     assert rank(client, ana) == "#2"
 
 
-def test_their_own_award_shows_before_any_fold(client):
+def test_their_own_award_shows_before_any_fold(client, django_capture_on_commit_callbacks):
     ana, ben = UserFactory(), UserFactory()
     points_award(user=ana, amount=30, kind="k", source_key="a:1")
     points_award(user=ben, amount=50, kind="k", source_key="b:1")
     assert (points(client, ana), rank(client, ana)) == ("30", "#2")
     # Ana's award commits; the fold (and its new generation) has not happened yet.
-    with mock.patch("leaderboard.aggregates.standings_moved"):
+    with (
+        mock.patch("leaderboard.aggregates.standings_moved"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         points_award(user=ana, amount=40, kind="k", source_key="a:2")
-    assert points(client, ana) == "70"  # her own row, read every time
+    assert points(client, ana) == "70"  # her own rows, read again after her award's commit
     assert rank(client, ana) == "#1"  # counted again: her standing is not the one kept
 
 
