@@ -378,6 +378,8 @@ def query_counts(paths: list[Path], start: float, end: float) -> dict:
             continue
         data = json.loads(path.read_text())
         for name, seconds in data.items():
+            if name.startswith("t:"):  # timings (bench/scale_asgi.py), not counts
+                continue
             total[name] = total.get(name, 0) + sum(
                 n for second, n in seconds.items() if start <= int(second) < end
             )
