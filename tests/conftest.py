@@ -229,3 +229,19 @@ def asgi_live_server(transactional_db, settings, asgi_server_options, tmp_path_f
     finally:
         process.terminate()
         process.join(timeout=10)
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The key lists of every ``get_many`` on the default cache."""
+    from django.core.cache import caches
+
+    backend, seen = caches["default"], []
+    get_many = backend.get_many
+
+    def spy(keys, *args, **kwargs):
+        seen.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get_many", spy)
+    return seen

@@ -5,7 +5,6 @@ costs one ``get_many``; a guess that proves wrong (another viewer, a publish) is
 import json
 
 import pytest
-from django.core.cache import caches
 from django.urls import reverse
 
 from challenges import attempt_cache
@@ -19,20 +18,6 @@ def page(client, user, challenge) -> str:
     response = client.get(challenge.url)
     assert response.status_code == 200
     return response.content.decode()
-
-
-@pytest.fixture
-def reads(monkeypatch):
-    """The key lists of every ``get_many`` on the default cache."""
-    backend, seen = caches["default"], []
-    get_many = backend.get_many
-
-    def spy(keys, *args, **kwargs):
-        seen.append(list(keys))
-        return get_many(keys, *args, **kwargs)
-
-    monkeypatch.setattr(backend, "get_many", spy)
-    return seen
 
 
 def test_a_warm_challenge_page_reads_the_cache_once_with_the_viewer(client, challenge, reads):

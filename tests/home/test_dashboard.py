@@ -9,13 +9,7 @@ from challenges.services.observe import FlagInput, flags_submit
 from leaderboard.services import points_award
 from tests.accounts.factories import UserFactory
 from tests.challenges.factories import REFUND_QUOTE, make_challenge
-
-
-def dashboard(client, user):
-    client.force_login(user)
-    response = client.get("/")
-    assert response.status_code == 200
-    return response.content.decode()
+from tests.home.dashboard_html import dashboard
 
 
 @pytest.mark.django_db

@@ -8,15 +8,9 @@ from challenges.services.observe import FlagInput, flags_submit
 from leaderboard.services import kudos_give
 from tests.accounts.factories import UserFactory
 from tests.challenges.factories import REFUND_QUOTE, make_challenge
+from tests.home.dashboard_html import dashboard
 
 pytestmark = pytest.mark.django_db
-
-
-def dashboard(client, user) -> str:
-    client.force_login(user)
-    response = client.get("/")
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def test_two_people_each_see_only_their_own_kudos_and_new_kudos_show_at_once(client):

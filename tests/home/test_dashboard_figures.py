@@ -11,23 +11,9 @@ from leaderboard.ranks import SKILL_PREFIX, standings_of
 from leaderboard.selectors.ranks import standings_and_recent
 from leaderboard.services import points_award
 from tests.accounts.factories import UserFactory
+from tests.home.dashboard_html import dashboard, figure, panel
 
 pytestmark = pytest.mark.django_db
-
-
-def dashboard(client, user) -> str:
-    client.force_login(user)
-    response = client.get("/")
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def panel(html: str, heading_id: str) -> str:
-    return html.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
-
-
-def figure(html: str, testid: str) -> str:
-    return re.search(rf'data-testid="{testid}">\s*([^<]*)<', html).group(1).strip()
 
 
 def skill_row(html: str, name: str) -> str:

@@ -3,7 +3,6 @@ token (``home.selectors._own_and_recent``): a warm view runs no statement for th
 revocation replaces the token when it commits, so the next view shows it; a rebuild replaces
 the ledger generation; what is kept for one person is never served to another."""
 
-import re
 from unittest import mock
 
 import pytest
@@ -16,20 +15,10 @@ from leaderboard.models import Standing
 from leaderboard.selectors import ranks
 from leaderboard.services import points_award, points_revoke, standings_rebuild
 from tests.accounts.factories import UserFactory
+from tests.home.dashboard_html import dashboard, figure
 from tests.support.redis_server import redis_server  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
-
-
-def dashboard(client, user) -> str:
-    client.force_login(user)
-    response = client.get("/")
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def figure(html: str, testid: str) -> str:
-    return re.search(rf'data-testid="{testid}">\s*([^<]*)<', html).group(1).strip()
 
 
 def activity(html: str) -> str:

@@ -14,20 +14,10 @@ from leaderboard.services import kudos_give, points_award
 from tests.accounts.factories import UserFactory
 from tests.challenges.factories import make_challenge
 from tests.courses.factories import module_page
+from tests.home.dashboard_html import dashboard, panel
 from tests.leaderboard.factories import BadgeFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def dashboard(client, user) -> str:
-    client.force_login(user)
-    response = client.get("/")
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def panel(html: str, heading_id: str) -> str:
-    return html.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
 
 
 def test_two_people_each_see_only_their_own_badges_assignments_and_kudos(client):

@@ -6,35 +6,14 @@ import re
 from unittest import mock
 
 import pytest
-from django.core.cache import caches
 
 from accounts.person_cache import person_changed
 from home import selectors
 from leaderboard.services import points_award
 from tests.accounts.factories import UserFactory
+from tests.home.dashboard_html import dashboard
 
 pytestmark = pytest.mark.django_db
-
-
-def dashboard(client, user) -> str:
-    client.force_login(user)
-    response = client.get("/")
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-@pytest.fixture
-def reads(monkeypatch):
-    """The key lists of every ``get_many`` on the default cache."""
-    backend, seen = caches["default"], []
-    get_many = backend.get_many
-
-    def spy(keys, *args, **kwargs):
-        seen.append(list(keys))
-        return get_many(keys, *args, **kwargs)
-
-    monkeypatch.setattr(backend, "get_many", spy)
-    return seen
 
 
 def test_a_warm_dashboard_reads_the_cache_once_with_the_viewer(client, reads):
