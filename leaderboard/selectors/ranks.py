@@ -8,6 +8,7 @@ themselves and L&D.
 
 import uuid
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
@@ -458,26 +459,27 @@ def ranks_of(*, user_id: int, scopes) -> dict[str, tuple[int, object, int]]:
 STANDINGS_GENERATION_KEY = "standings:generation"
 
 
-def _new_generation() -> None:
-    from django.core.cache import cache
+def _renew(key: str) -> None:
+    """A new generation under ``key`` at once and again after the current transaction commits
+    (a reader that read before the commit kept what it read under a generation nobody reads any
+    more)."""
 
-    cache.set(STANDINGS_GENERATION_KEY, uuid.uuid4().hex[:12], None)
+    def renew() -> None:
+        cache.set(key, uuid.uuid4().hex[:12], None)
+
+    renew()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(renew)
 
 
 def standings_moved() -> None:
-    """The shared aggregates change in the current transaction: a new generation at once and
-    again after it commits (a reader that counted before the commit kept its rank under a
-    generation nobody reads any more)."""
-    _new_generation()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_new_generation)
+    """The shared aggregates change in the current transaction: a new standings generation."""
+    _renew(STANDINGS_GENERATION_KEY)
 
 
 def standings_generation(found: dict | None = None) -> str:
     """The current generation (from ``found``, a ``get_many`` that read
     ``STANDINGS_GENERATION_KEY``, when it holds one)."""
-    from django.core.cache import cache
-
     generation = (found or {}).get(STANDINGS_GENERATION_KEY) or cache.get(STANDINGS_GENERATION_KEY)
     if generation is None:
         cache.add(STANDINGS_GENERATION_KEY, uuid.uuid4().hex[:12], None)
@@ -505,20 +507,10 @@ def ledger_token_key(user_id) -> str:
 
 def ledger_changed(user_id) -> None:
     """The person's ledger or standings changed (call after the commit): a new token."""
-    from django.core.cache import cache
-
     cache.set(ledger_token_key(user_id), uuid.uuid4().hex[:12], LEDGER_TOKEN_TIMEOUT)
-
-
-def _new_ledger_generation() -> None:
-    from django.core.cache import cache
-
-    cache.set(LEDGER_GENERATION_KEY, uuid.uuid4().hex[:12], None)
 
 
 def ledger_rewritten() -> None:
     """Everyone's standings are rewritten in the current transaction (a rebuild): a new ledger
-    generation at once and again after the commit (as ``standings_moved``)."""
-    _new_ledger_generation()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_new_ledger_generation)
+    generation."""
+    _renew(LEDGER_GENERATION_KEY)
